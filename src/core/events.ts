@@ -42,9 +42,9 @@ export type RunEvent =
   | { type: 'host:unreachable'; time: number; host: string; msg: string }
   | { type: 'task:start'; time: number; task: TaskRef; hosts: string[] }
   | { type: 'host:start'; time: number; task: TaskRef; host: string }
-  | { type: 'host:output'; time: number; task: TaskRef; host: string; stream: 'stdout' | 'stderr'; chunk: string }
-  | { type: 'host:log'; time: number; task: TaskRef; host: string; message: string }
-  | { type: 'host:item'; time: number; task: TaskRef; host: string; item: string; result: HostResult; durationMs: number }
+  | { type: 'host:output'; time: number; task: TaskRef; host: string; stream: 'stdout' | 'stderr'; chunk: string; noLog: boolean }
+  | { type: 'host:log'; time: number; task: TaskRef; host: string; message: string; noLog: boolean }
+  | { type: 'host:item'; time: number; task: TaskRef; host: string; item: string; result: HostResult; durationMs: number; noLog: boolean }
   | { type: 'host:result'; time: number; task: TaskRef; host: string; result: HostResult; durationMs: number; delegatedTo?: string; noLog: boolean }
   | { type: 'task:end'; time: number; task: TaskRef; durationMs: number }
   | { type: 'play:end'; time: number; name: string }

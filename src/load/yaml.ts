@@ -1,5 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
+
+/** The tag list type of the yaml package's customTags option. */
+type Tags = Exclude<Parameters<typeof parseDocument>[1], undefined> extends { customTags?: infer T } ? Extract<T, unknown[]> : never;
 import type { Problem } from '../core/errors.js';
 import type { Position } from '../core/position.js';
 
@@ -14,16 +17,19 @@ export interface YamlFile {
   valuePos(path: YamlPath): Position;
   /** Where the key of the entry at path was written (the value's position for sequence items). */
   keyPos(path: YamlPath): Position;
+  /** Where the text of the string at path starts: inside the quotes, or on the first line of a | or > block. */
+  textPos(path: YamlPath): Position;
   /** The raw text of the file (code frames). */
   text: string;
 }
 
-/** Beyond this a file is refused up front: no playbook is this big, and parsing it would only burn time. */
-export const MAX_YAML_BYTES = 32 * 1024 * 1024;
+/**
+ * Beyond this a file is refused up front: no playbook, role or inventory file is this big, and the YAML parser
+ * needs about a second per megabyte, so a huge generated file would stall the run before it says anything.
+ */
+export const MAX_YAML_BYTES = 4 * 1024 * 1024;
 /** Alias expansion cap (YAML bombs): far above any real playbook's use of anchors. */
 export const MAX_ALIAS_COUNT = 1000;
-
-const key = (path: YamlPath): string => path.map(String).join('\u0000');
 
 export class YamlError extends Error {
   constructor(readonly problems: Problem[]) {
@@ -35,14 +41,32 @@ export class YamlError extends Error {
 export function readYamlFile(file: string): YamlFile {
   const size = statSync(file).size;
   if (size > MAX_YAML_BYTES) {
-    throw new YamlError([{ file, line: 1, col: 1, message: `file is ${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_YAML_BYTES / 1048576} MB` }]);
+    throw new YamlError([
+      {
+        file,
+        line: 1,
+        col: 1,
+        message: `file is too large to load: ${(size / 1048576).toFixed(1)} MB (the limit is ${MAX_YAML_BYTES / 1048576} MB)`,
+        hint: 'split it into roles and included task files, or keep bulk data out of YAML',
+      },
+    ]);
   }
   return parseYaml(readFileSync(file, 'utf8'), file);
 }
 
 export function parseYaml(text: string, file: string): YamlFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // YAML 1.1 like Ansible's PyYAML: `become: yes` is a boolean and `mode: 0644` is octal (420), so ported
+  // roles mean the same thing; `<<` merge keys work. Timestamps stay strings: vars must be plain data.
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+    version: '1.1',
+    merge: true,
+    customTags: ansibleTags,
+  });
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
@@ -62,42 +86,92 @@ export function parseYaml(text: string, file: string): YamlFile {
     throw new YamlError([{ file, line: 1, col: 1, message: `YAML alias expansion refused: ${message}`, hint: 'anchors/aliases expand to too much data (a "YAML bomb"?)' }]);
   }
 
-  const values = new Map<string, Position>();
-  const keys = new Map<string, Position>();
-  const walk = (node: Node | null | undefined, path: (string | number)[]): void => {
-    if (!node) return;
-    if (node.range) values.set(key(path), at(node.range[0]));
-    if (isMap(node)) {
-      for (const item of node.items) {
+  // Positions are found on demand by following the path through the parsed node tree: walking every node of a
+  // large file up front cost more than parsing it.
+  const mapIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+  const pairsOf = (map: YAMLMap): Map<string, Pair> => {
+    let index = mapIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items) {
         if (!isPair(item)) continue;
         const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
-        const childPath = [...path, k];
-        const kn = item.key as Node | null;
-        if (kn && kn.range) keys.set(key(childPath), at(kn.range[0]));
-        const vn = item.value as Node | null;
-        if (vn && vn.range) walk(vn, childPath);
-        else if (kn && kn.range) values.set(key(childPath), at(kn.range[0]));
+        if (!index.has(k)) index.set(k, item);
       }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => walk(item as Node, [...path, i]));
+      mapIndex.set(map, index);
     }
+    return index;
   };
-  walk(doc.contents as Node | null, []);
-
-  const nearest = (map: Map<string, Position>, path: YamlPath): Position => {
-    for (let n = path.length; n >= 0; n--) {
-      const hit = map.get(key(path.slice(0, n))) ?? (map === keys ? values.get(key(path.slice(0, n))) : undefined);
-      if (hit) return hit;
+  /** The deepest node (and the key node leading to it) along path; `exact` tells whether the whole path was found. */
+  const locate = (path: YamlPath): { node: Node | undefined; keyNode: Node | undefined; exact: boolean } => {
+    let node = doc.contents as Node | null | undefined;
+    let keyNode: Node | undefined;
+    for (let i = 0; i < path.length; i++) {
+      if (isAlias(node)) node = node.resolve(doc) as Node | undefined;
+      const seg = path[i]!;
+      let next: Node | undefined;
+      let nextKey: Node | undefined;
+      if (isMap(node)) {
+        const pair = pairsOf(node).get(String(seg));
+        if (pair) {
+          nextKey = (pair.key as Node | null) ?? undefined;
+          next = (pair.value as Node | null) ?? undefined;
+          if (!next || !next.range) next = nextKey;
+        }
+      } else if (isSeq(node) && typeof seg === 'number') {
+        next = (node.items[seg] as Node | undefined) ?? undefined;
+      }
+      if (!next) return { node: node ?? undefined, keyNode, exact: false };
+      node = next;
+      keyNode = nextKey ?? (next as Node);
     }
-    return { file, line: 1, col: 1 };
+    return { node: node ?? undefined, keyNode, exact: true };
   };
+  const start = (node: Node | undefined): Position => (node && node.range ? at(node.range[0]) : { file, line: 1, col: 1 });
   return {
     file,
     data,
     text,
-    valuePos: (path) => nearest(values, path),
-    keyPos: (path) => nearest(keys, path),
+    valuePos: (path) => start(locate(path).node),
+    keyPos: (path) => {
+      const found = locate(path);
+      return start(found.exact && path.length > 0 ? found.keyNode : found.node);
+    },
+    textPos: (path) => {
+      const { node, exact } = locate(path);
+      if (exact && isScalar(node) && node.range && node.type && node.type !== 'PLAIN') return at(textStart(text, node.range[0], node.type));
+      return start(node);
+    },
   };
+}
+
+/**
+ * YAML 1.1 as PyYAML reads it: yes/no/on/off/true/false are booleans but a bare y/n stays a string (`y: 2` is a
+ * key named "y"), and timestamps stay strings.
+ */
+function ansibleTags(tags: Tags): Tags {
+  const bool = (value: boolean, test: RegExp): ScalarTag => ({
+    identify: (v) => v === value,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test,
+    resolve: () => value,
+  });
+  const kept = tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.tag !== 'tag:yaml.org,2002:bool'));
+  return [bool(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/), bool(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/), ...kept];
+}
+
+/** Skip the opening quote, or the `|`/`>` header line, so template positions count from the string's first character. */
+function textStart(text: string, offset: number, type: string): number {
+  if (type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') return offset + 1;
+  if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') {
+    const nl = text.indexOf('\n', offset);
+    if (nl < 0) return offset;
+    let i = nl + 1;
+    while (text[i] === ' ') i++;
+    return i;
+  }
+  return offset;
 }
 
 function yamlMessage(code: string, message: string, text: string, offset: number): string {

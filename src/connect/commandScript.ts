@@ -1,0 +1,75 @@
+import type { Become } from '../core/connection.js';
+import { ModuleError } from '../core/errors.js';
+import { quote, type Command } from '../core/sh.js';
+import { BecomeError } from './errors.js';
+
+/**
+ * The shell text that runs one command: `cd` and `export` first, then the command, all inside one `sh -c`
+ * so that with become they happen as the target user (sudo resets the environment, so env must be inside).
+ */
+export function innerScript(cmd: Command, opts: { cwd?: string; env?: Record<string, string> }): Command {
+  const head: string[] = [];
+  if (opts.cwd !== undefined) head.push(`cd -- ${quote(opts.cwd)} || exit 1`);
+  for (const [key, value] of Object.entries(opts.env ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new ModuleError(`invalid environment variable name '${key}'`);
+    head.push(`export ${key}=${quote(value)}`);
+  }
+  const prefix = head.map((l) => l + '\n').join('');
+  return { text: prefix + cmd.text, display: prefix + cmd.display };
+}
+
+/**
+ * How a command is started for a become user:
+ * - direct: no sudo (no become, or already that user);
+ * - nopasswd: `sudo -n`, never reads stdin, the command's stdin is its own;
+ * - password: `sudo -k -S -p ''` reads exactly one line (the password) from stdin, the rest is the command's.
+ *   `-k` makes sudo ignore cached credentials so it always consumes that line and never hands the
+ *   password on to the command.
+ */
+export type BecomeMode = { kind: 'direct' } | { kind: 'nopasswd'; user: string } | { kind: 'password'; user: string; password: string };
+
+/** The argv-level launcher text for `sh -c INNER` under the mode (no redirections). */
+export function launchText(inner: string, mode: BecomeMode): string {
+  const shc = `sh -c ${quote(inner)}`;
+  switch (mode.kind) {
+    case 'direct':
+      return shc;
+    case 'nopasswd':
+      return `sudo -n -u ${quote(mode.user)} -- ${shc}`;
+    case 'password':
+      return `sudo -k -S -p '' -u ${quote(mode.user)} -- ${shc}`;
+  }
+}
+
+/** The probe whose success means sudo to this user needs no password (cached credentials ignored). */
+export function sudoProbe(user: string): string {
+  return `sudo -k -n -u ${quote(user)} -- true`;
+}
+
+export function chooseBecomeMode(become: Become | undefined, loginUser: string, probeSucceeded: () => Promise<boolean>): Promise<BecomeMode> {
+  if (!become || become.user === loginUser) return Promise.resolve({ kind: 'direct' });
+  const user = become.user;
+  // root needs no password for sudo; everyone else is probed once per user and connection
+  if (loginUser === 'root') return Promise.resolve({ kind: 'nopasswd', user });
+  return probeSucceeded().then((ok): BecomeMode => {
+    if (ok) return { kind: 'nopasswd', user };
+    if (become.password) return { kind: 'password', user, password: become.password.value };
+    return { kind: 'nopasswd', user }; // sudo -n fails with "a password is required", turned into BecomeError
+  });
+}
+
+const PASSWORD_REQUIRED = /^sudo: (a password is required|a terminal is required|no password was provided|no tty present)/m;
+const WRONG_PASSWORD = /^sudo: \d+ incorrect password attempts?|^Sorry, try again\./m;
+
+/** sudo's own refusals, told apart from the command's failures by sudo's fixed messages and exit code 1. */
+export function becomeFailure(code: number | null, stderr: Buffer, mode: BecomeMode, loginUser: string, host: string): BecomeError | null {
+  if (mode.kind === 'direct' || code !== 1 || stderr.length > 4096) return null;
+  const text = stderr.toString('utf8');
+  if (WRONG_PASSWORD.test(text)) {
+    return new BecomeError(`sudo: incorrect become password for ${loginUser}@${host} (to become ${mode.user}); check ansible_become_password or --ask-become-pass`);
+  }
+  if (PASSWORD_REQUIRED.test(text)) {
+    return new BecomeError(`sudo: a password is required for ${loginUser}@${host} to become ${mode.user}; set ansible_become_password or --ask-become-pass`);
+  }
+  return null;
+}

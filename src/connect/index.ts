@@ -1,0 +1,25 @@
+import type { Connection } from '../core/connection.js';
+import { LocalConnection } from './local.js';
+import { connectSsh } from './ssh.js';
+import { targetFromVars, type ConnectOptions } from './target.js';
+
+export { LocalConnection } from './local.js';
+export { SshConnection, connectSsh } from './ssh.js';
+export { targetFromVars, type ConnectOptions, type SshTarget } from './target.js';
+export type { HostKeyChecking } from './hostKeyCheck.js';
+export { AuthenticationError, BecomeError, CommandTimeoutError, HostKeyError } from './errors.js';
+
+const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+
+/** Local for `ansible_connection: local`, or localhost without an explicit `ansible_connection: ssh`; SSH otherwise. */
+export function isLocalHost(host: string, vars: Record<string, unknown>): boolean {
+  const kind = vars.ansible_connection;
+  if (kind === 'local') return true;
+  if (kind === 'ssh' || kind === 'paramiko' || kind === 'smart') return false;
+  return LOCAL_NAMES.has(host) && (vars.ansible_host === undefined || LOCAL_NAMES.has(String(vars.ansible_host)));
+}
+
+export async function openConnection(host: string, vars: Record<string, unknown>, opts: ConnectOptions = {}, signal?: AbortSignal): Promise<Connection> {
+  if (isLocalHost(host, vars)) return new LocalConnection(host);
+  return connectSsh(targetFromVars(host, vars, opts), signal);
+}

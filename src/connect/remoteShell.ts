@@ -1,0 +1,121 @@
+import type { ClientChannel } from 'ssh2';
+import { encodeRequest, FrameReader, newMarker, SERVER_COMMAND, type FrameRequest } from './framing.js';
+
+export type OpenChannel = (command: string) => Promise<ClientChannel>;
+
+/** Why a shell stopped answering: the channel closed (connection lost or shell died). */
+export class ShellClosedError extends Error {
+  override name = 'ShellClosedError';
+}
+
+interface Pending {
+  stdout: FrameReader;
+  stderr: FrameReader;
+  resolve: (code: number) => void;
+  reject: (err: Error) => void;
+}
+
+/** One persistent `sh` on the host, running one framed command at a time (the pool in ssh.ts queues). */
+export class RemoteShell {
+  busy = false;
+  closed = false;
+  private current: Pending | null = null;
+
+  private constructor(
+    private readonly channel: ClientChannel,
+    /** The shell's private 0700 folder (stdin spool, pid of the running command). */
+    readonly dir: string,
+    readonly hasSetsid: boolean,
+  ) {
+    channel.on('data', (chunk: Buffer) => this.feed('stdout', chunk));
+    channel.stderr.on('data', (chunk: Buffer) => this.feed('stderr', chunk));
+    channel.on('close', () => this.fail(new ShellClosedError('the remote shell closed')));
+  }
+
+  /** Start the server loop and wait for its READY line; throws if it never comes (a ForceCommand, no sh). */
+  static async start(open: OpenChannel, timeoutMs: number): Promise<RemoteShell> {
+    const channel = await open(SERVER_COMMAND);
+    return await new Promise<RemoteShell>((resolve, reject) => {
+      let seen = Buffer.alloc(0);
+      let errText = '';
+      const timer = setTimeout(() => finish(new Error(`no answer from the shell within ${timeoutMs} ms`)), timeoutMs);
+      const onErr = (chunk: Buffer): void => {
+        errText += chunk.toString('utf8');
+      };
+      const onData = (chunk: Buffer): void => {
+        seen = Buffer.concat([seen, chunk]);
+        const nl = seen.indexOf(0x0a);
+        if (nl < 0) return;
+        const m = /^RP-READY (\S+) (\S+)$/.exec(seen.subarray(0, nl).toString('utf8'));
+        if (!m) return finish(new Error(`unexpected greeting from the shell: ${JSON.stringify(seen.subarray(0, 200).toString('utf8'))}`));
+        finish(null, new RemoteShell(channel, m[1] ?? '', m[2] !== '-'));
+      };
+      const onClose = (): void => finish(new Error(`the shell exited at once${errText ? `: ${errText.trim().slice(0, 300)}` : ''}`));
+      function finish(err: Error | null, shell?: RemoteShell): void {
+        clearTimeout(timer);
+        channel.off('data', onData);
+        channel.stderr.off('data', onErr);
+        channel.off('close', onClose);
+        if (err || !shell) {
+          channel.close();
+          reject(err ?? new Error('shell start failed'));
+        } else resolve(shell);
+      }
+      channel.on('data', onData);
+      channel.stderr.on('data', onErr);
+      channel.on('close', onClose);
+    });
+  }
+
+  /** Send one command; resolves with its exit code once both streams carried the end marker. */
+  run(req: Omit<FrameRequest, 'marker' | 'hasSetsid'>, onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): Promise<number> {
+    if (this.closed) return Promise.reject(new ShellClosedError('the remote shell is closed'));
+    const marker = newMarker();
+    return new Promise<number>((resolve, reject) => {
+      this.current = {
+        stdout: new FrameReader(marker, (c) => onOutput('stdout', c)),
+        stderr: new FrameReader(marker, (c) => onOutput('stderr', c)),
+        resolve,
+        reject,
+      };
+      void this.write(encodeRequest({ ...req, marker, hasSetsid: this.hasSetsid })).catch((err: Error) => this.fail(err));
+    });
+  }
+
+  private async write(parts: Buffer[]): Promise<void> {
+    for (const part of parts) {
+      // big stdin is sliced so backpressure is honoured without holding a second copy
+      for (let off = 0; off < part.length; off += 1 << 20) {
+        if (this.closed) return;
+        const ok = this.channel.write(part.subarray(off, off + (1 << 20)));
+        if (!ok) await new Promise<void>((r) => this.channel.once('drain', () => r()));
+      }
+    }
+  }
+
+  private feed(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    const p = this.current;
+    if (!p) return; // stray output of a background process after its command ended: nobody asked for it
+    const wasHalf = p.stdout.done !== p.stderr.done;
+    if (stream === 'stdout') p.stdout.push(chunk);
+    else p.stderr.push(chunk);
+    if (!wasHalf && p.stdout.done !== p.stderr.done) this.channel.write('\n'); // the ACK nudge (see framing.ts)
+    if (p.stdout.done && p.stderr.done) {
+      this.current = null;
+      p.resolve(p.stdout.code ?? 255);
+    }
+  }
+
+  private fail(err: Error): void {
+    this.closed = true;
+    const p = this.current;
+    this.current = null;
+    p?.reject(err);
+  }
+
+  /** Give up on this shell (it did not answer after a kill): the channel is closed, the pending run rejects. */
+  destroy(reason: Error): void {
+    this.fail(reason);
+    this.channel.close();
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * `run-playbook lab up|down|status|inventory|prepare`, also runnable alone: `node --import tsx src/lab/cli.ts up`.
+ * labMain returns the exit code; only the direct entry below sets process.exitCode.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { LabError } from '../core/errors.js';
+import { labDown, labPrepare, labUp } from './lifecycle.js';
+import { labInventoryPath, labStatus } from './operate.js';
+
+const USAGE = `usage: run-playbook lab <command> [options]
+commands:
+  up          build and start the lab (idempotent), print its hosts and inventory path
+  down        stop the lab and remove everything it made
+  status      show the lab's hosts and whether each answers on SSH
+  inventory   print the lab's inventory (YAML)
+  prepare     install what the lab needs and build its caches (base image, Redis source); no hosts
+options (up):
+  --hosts N          number of hosts (default 3: redismaster, redisslave1, redisslave2)
+  --names a,b,c      host names instead of a count
+  --light            light hosts: a namespace and an sshd each, sharing this machine's files (benchmarks)
+  --subnet CIDR      the lab's private /24 (default 10.213.37.0/24)`;
+
+interface ParsedArgs {
+  command: string;
+  hosts?: number | string[];
+  light: boolean;
+  subnet?: string;
+}
+
+export function parseLabArgs(argv: readonly string[]): ParsedArgs {
+  const [command = 'help', ...rest] = argv;
+  const parsed: ParsedArgs = { command, light: false };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new LabError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--hosts': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new LabError(`--hosts needs a number, got '${v}' (use --names for names)`);
+        parsed.hosts = Number(v);
+        break;
+      }
+      case '--names':
+        parsed.hosts = value().split(',').map((s) => s.trim()).filter(Boolean);
+        break;
+      case '--light':
+        parsed.light = true;
+        break;
+      case '--subnet':
+        parsed.subnet = value();
+        break;
+      default:
+        throw new LabError(`unknown option '${arg}'\n${USAGE}`);
+    }
+  }
+  return parsed;
+}
+
+export async function labMain(argv: string[]): Promise<number> {
+  const log = (line: string): void => void process.stderr.write(`lab: ${line}\n`);
+  try {
+    const args = parseLabArgs(argv);
+    switch (args.command) {
+      case 'up': {
+        const started = Date.now();
+        const state = await labUp({ hosts: args.hosts, light: args.light, subnet: args.subnet, log });
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        process.stdout.write(`lab up in ${seconds} s: ${state.hosts.length} ${state.light ? 'light' : 'full'} host(s) on ${state.subnet}\n`);
+        for (const h of state.hosts) process.stdout.write(`  ${h.name.padEnd(14)} ${h.address}\n`);
+        process.stdout.write(`inventory: ${state.inventoryPath}\n`);
+        return 0;
+      }
+      case 'down': {
+        const started = Date.now();
+        await labDown();
+        process.stdout.write(`lab down in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        return 0;
+      }
+      case 'status': {
+        const status = await labStatus();
+        if (!status.state) {
+          process.stdout.write('lab: down\n');
+          return 1;
+        }
+        process.stdout.write(`lab: ${status.up ? 'up' : 'degraded'} (${status.state.light ? 'light' : 'full'}, ${status.state.subnet})\n`);
+        for (const h of status.hosts) {
+          process.stdout.write(`  ${h.name.padEnd(14)} ${h.address.padEnd(15)} ${h.reachable ? 'reachable' : h.running ? 'running, ssh not answering' : 'stopped'}\n`);
+        }
+        return status.up ? 0 : 1;
+      }
+      case 'inventory': {
+        try {
+          process.stdout.write(readFileSync(labInventoryPath(), 'utf8'));
+          return 0;
+        } catch {
+          throw new LabError('no lab inventory: the lab is down (run `run-playbook lab up`)');
+        }
+      }
+      case 'prepare': {
+        const started = Date.now();
+        await labPrepare(log);
+        process.stdout.write(`lab prepared in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        return 0;
+      }
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      default:
+        throw new LabError(`unknown lab command '${args.command}'\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof LabError) {
+      process.stderr.write(`lab: error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function isDirectEntry(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isDirectEntry()) {
+  // `lab up | head` closes stdout early; that is the reader's choice, not a lab failure.
+  process.stdout.on('error', () => {});
+  labMain(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`lab: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

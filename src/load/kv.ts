@@ -1,0 +1,112 @@
+/**
+ * Ansible's `k=v` argument strings: `apt: name=tcl state=present`, `copy: content="a b" dest=/x`, and the free text
+ * of command/shell, from which Ansible lifts its own k=v parameters (`command: ls -l chdir=/tmp creates=/x`).
+ */
+
+/** k=v parameters Ansible extracts from command/shell free text; every other token stays part of the command. */
+export const FREE_FORM_PARAMS: readonly string[] = ['chdir', 'creates', 'removes', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends', 'warn'];
+
+export type SplitResult = { ok: true; tokens: string[] } | { ok: false; error: string };
+
+/**
+ * Split on unquoted whitespace, keeping each token as written (quotes included) so free text survives unchanged.
+ * `{{ ... }}` counts as quoted: an expression with spaces is one token, as in Ansible's split_args.
+ */
+export function splitArgs(text: string): SplitResult {
+  const tokens: string[] = [];
+  let cur = '';
+  let quote: '"' | "'" | undefined;
+  let braces = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      cur += ch;
+      if (ch === '\\' && quote === '"' && i + 1 < text.length) cur += text[++i];
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (text.startsWith('{{', i) || text.startsWith('{%', i)) {
+      braces++;
+      cur += text.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (braces > 0 && (text.startsWith('}}', i) || text.startsWith('%}', i))) {
+      braces--;
+      cur += text.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (braces === 0 && /\s/.test(ch)) {
+      if (cur) tokens.push(cur);
+      cur = '';
+      continue;
+    }
+    // A quote only opens at the start of a token or of a value (k="a b"), like shell words.
+    if ((ch === '"' || ch === "'") && braces === 0) quote = ch;
+    cur += ch;
+  }
+  if (quote) return { ok: false, error: `unbalanced ${quote === '"' ? 'double' : 'single'} quote in arguments` };
+  if (braces > 0) return { ok: false, error: 'unclosed "{{" in arguments' };
+  if (cur) tokens.push(cur);
+  return { ok: true, tokens };
+}
+
+/** Strip one pair of matching outer quotes; inside double quotes, \" and \\ are escapes. */
+export function unquote(value: string): string {
+  if (value.length >= 2 && value[0] === value[value.length - 1] && (value[0] === '"' || value[0] === "'")) {
+    const inner = value.slice(1, -1);
+    return value[0] === '"' ? inner.replace(/\\(["\\])/g, '$1') : inner;
+  }
+  return value;
+}
+
+const KV = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
+
+export interface KvParse {
+  params: Record<string, string>;
+  /** Tokens that are not k=v (or not extractable), as written, joined by single spaces. */
+  free: string;
+  error?: string;
+}
+
+/**
+ * Parse a k=v string. With `freeFormKeys`, only those keys are lifted out and everything else is free text
+ * (command/shell); without, every k=v token is a parameter and anything else is returned in `free` for the caller
+ * to report.
+ */
+export function parseKv(text: string, freeFormKeys?: readonly string[]): KvParse {
+  const split = splitArgs(text);
+  if (!split.ok) return { params: {}, free: text, error: split.error };
+  const params: Record<string, string> = {};
+  const free: string[] = [];
+  for (const token of split.tokens) {
+    const m = KV.exec(token);
+    if (m && (!freeFormKeys || freeFormKeys.includes(m[1]!))) params[m[1]!] = unquote(m[2]!);
+    else free.push(token);
+  }
+  return { params, free: free.join(' ') };
+}
+
+/** A string k=v value typed the way the module's schema wants it: `update_cache=yes` is a boolean, `port=6379` a number. */
+export function coerceKvValue(value: string, schema: unknown): unknown {
+  const types = schemaTypes(schema);
+  if (types.has('string') && !types.has('boolean') && !types.has('integer') && !types.has('number')) return value;
+  if (types.has('boolean')) {
+    if (/^(yes|true|on|1)$/i.test(value)) return true;
+    if (/^(no|false|off|0)$/i.test(value)) return false;
+  }
+  if ((types.has('integer') || types.has('number')) && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (types.has('array') && !types.has('string')) return value === '' ? [] : value.split(',').map((s) => s.trim());
+  return value;
+}
+
+function schemaTypes(schema: unknown): Set<string> {
+  const out = new Set<string>();
+  if (!schema || typeof schema !== 'object') return out;
+  const s = schema as { type?: unknown; anyOf?: unknown[]; oneOf?: unknown[] };
+  if (typeof s.type === 'string') out.add(s.type);
+  if (Array.isArray(s.type)) for (const t of s.type) if (typeof t === 'string') out.add(t);
+  for (const sub of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) for (const t of schemaTypes(sub)) out.add(t);
+  return out;
+}

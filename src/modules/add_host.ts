@@ -1,0 +1,59 @@
+import { defineModule } from '../core/registry.js';
+import { ModuleError } from '../core/errors.js';
+import { asList } from './system/remote.js';
+
+
+const schema = {
+  type: 'object',
+  // Every other key becomes a variable of the new host (ansible_host, ansible_port, ...).
+  additionalProperties: true,
+  properties: {
+    name: { type: 'string', description: 'The host to add (alias hostname, host); `name:port` sets ansible_port.' },
+    hostname: { type: 'string', description: 'Alias of name.' },
+    host: { type: 'string', description: 'Alias of name.' },
+    // group/groupname (aliases) are read from the open map: declaring them too makes the derived type too deep.
+    groups: { description: 'Groups to add the host to (aliases group, groupname: a name or a list).' },
+  },
+} as const;
+
+type GroupArg = string | string[] | undefined;
+
+interface NewHost {
+  name: string;
+  groups: string[];
+  vars: Record<string, unknown>;
+}
+
+/** `host:2222` (but not an IPv6 address) carries a port, as in Ansible. */
+export function splitHostPort(spec: string): { name: string; port?: number } {
+  const m = /^([^:]+):(\d+)$/.exec(spec) ?? /^\[([^\]]+)\]:(\d+)$/.exec(spec);
+  return m ? { name: m[1]!, port: Number(m[2]) } : { name: spec };
+}
+
+export default defineModule<typeof schema, NewHost>({
+  name: 'add_host',
+  schema,
+  local: true,
+  meta: {
+    description: 'Adds a host (and its groups and variables) to the in-memory inventory for the following plays.',
+    ansible: 'ansible.builtin.add_host',
+    example: '- add_host:\n    name: "{{ sentinel.master.ip }}"\n    groups: redis_current_master\n    redis_port: 6379',
+    returns: { add_host: '{host_name, groups, host_vars}' },
+  },
+  async read(_ctx, args): Promise<NewHost> {
+    // The schema's open map makes the derived type too deep to destructure; the keys are checked by the schema.
+    const { name, hostname, host, groups, group, groupname, ...vars } = args as Record<string, unknown>;
+    const spec = (name ?? hostname ?? host) as string | undefined;
+    if (!spec) throw new ModuleError('add_host needs a name (or hostname)');
+    const { name: hostName, port } = splitHostPort(spec);
+    const allGroups = [...new Set([...asList(groups as GroupArg), ...asList(group as GroupArg), ...asList(groupname as GroupArg)])];
+    return { name: hostName, groups: allGroups, vars: { ...(port !== undefined ? { ansible_port: port } : {}), ...vars } };
+  },
+  plan(h) {
+    return {
+      changes: [],
+      result: { add_host: { host_name: h.name, groups: h.groups, host_vars: h.vars } },
+      effects: [{ kind: 'addHost', name: h.name, groups: h.groups, vars: h.vars }],
+    };
+  },
+});

@@ -1,0 +1,28 @@
+import { defineModule } from '../core/registry.js';
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    msg: { type: 'string', description: 'Why the host fails. Default "Failed as requested from task".' },
+  },
+} as const;
+
+export default defineModule({
+  name: 'fail',
+  schema,
+  local: true,
+  freeForm: 'msg',
+  meta: {
+    description: 'Fails the host with a message; use it with `when`.',
+    ansible: 'ansible.builtin.fail',
+    example: '- fail:\n    msg: "no master found among {{ groups.redis }}"\n  when: master is undefined',
+    returns: { msg: 'The message.' },
+  },
+  async read(_ctx, args) {
+    return args.msg ?? 'Failed as requested from task';
+  },
+  plan(msg) {
+    return { changes: [], fail: msg, result: { msg } };
+  },
+});

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { ModuleError } from '../core/errors.js';
+import { defineModule, type Change, type FromSchema, type Plan } from '../core/registry.js';
+import { attributeProperties } from './support/attributeSchema.js';
+import { applyFileChanges, fileResult, planContentTarget, readContentTarget, type ContentTarget } from './support/contentFile.js';
+import { modeProblem } from './support/fileMode.js';
+import { findLocalSource } from './support/localSource.js';
+
+const schema = {
+  type: 'object',
+  properties: {
+    src: { type: 'string', description: "Handlebars template on the controller; a relative path is looked up in the role's templates/, then the playbook's." },
+    dest: { type: 'string', description: 'Where the rendered file goes on the host.' },
+    ...attributeProperties,
+    backup: { type: 'boolean', description: 'Keep a timestamped copy of the file being replaced (default false).' },
+    force: { type: 'boolean', description: 'Replace a file whose content differs (default true); false only creates a missing file.' },
+    validate: { type: 'string', description: "A command run on the rendered temp file before it replaces dest; %s is its path: 'visudo -cf %s'." },
+  },
+  required: ['src', 'dest'],
+  additionalProperties: false,
+} as const;
+type Args = FromSchema<typeof schema>;
+
+export function checkFileArgs(args: { mode?: string | number | undefined }): void {
+  const problem = args.mode !== undefined ? modeProblem(args.mode) : undefined;
+  if (problem) throw new ModuleError(problem);
+}
+
+export function planTemplate(current: ContentTarget, args: Args): Plan {
+  if (current.state.exists && current.state.type === 'directory') {
+    throw new ModuleError(`dest ${args.dest} is a directory; give the full path of the file to write`);
+  }
+  const changes: Change[] = planContentTarget(current, args, { force: args.force });
+  return { changes, result: fileResult(args.dest, current.state, current.data, args) };
+}
+
+export default defineModule({
+  name: 'template',
+  schema,
+  meta: {
+    description: 'Renders a Handlebars template on the controller and writes it to the host atomically; sends nothing when the content hash already matches.',
+    ansible: 'ansible.builtin.template',
+    example: '- name: Configure Redis\n  template:\n    src: redis.conf.hbs\n    dest: /etc/redis/redis.conf\n    owner: redis\n    mode: "0640"\n    backup: true\n  notify: restart redis',
+    returns: {
+      dest: 'Path of the file on the host.',
+      checksum: 'sha1 of the rendered content.',
+      size: 'Size in bytes.',
+      mode: 'Mode of the file, e.g. 0640.',
+      owner: 'Owner of the file.',
+      group: 'Group of the file.',
+      backup_file: 'The backup copy, when backup made one.',
+    },
+  },
+  async read(ctx, args: Args): Promise<ContentTarget> {
+    checkFileArgs(args);
+    const file = findLocalSource(args.src, ctx.searchPaths.templates, 'template');
+    const rendered = ctx.renderTemplate(readFileSync(file, 'utf8'), file);
+    return readContentTarget(ctx, args.dest, Buffer.from(rendered, 'utf8'));
+  },
+  plan: (current: ContentTarget, args: Args) => planTemplate(current, args),
+  async apply(ctx, plan, args: Args, current: ContentTarget) {
+    const out = await applyFileChanges(ctx, plan.changes, current.state, args);
+    return { result: { ...plan.result, ...out } };
+  },
+});

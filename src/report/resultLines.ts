@@ -1,0 +1,133 @@
+/**
+ * Text of one host's outcome, Ansible style: `ok: [host]`, `changed: [host] => (item=x)`,
+ * `fatal: [host]: FAILED! => {...}`. Takes results already passed through redact.ts.
+ */
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { trimOutput } from '../core/errors.js';
+import type { Diff, HostResult } from '../core/events.js';
+import type { Palette } from './colors.js';
+import { CENSORED } from './redact.js';
+
+export interface LineContext {
+  host: string;
+  delegatedTo?: string;
+  /** Loop item label, already masked when no_log. */
+  item?: string;
+  verbosity: number;
+  /** debug's output is its purpose, so like Ansible it is shown without -v. */
+  alwaysShowData: boolean;
+  palette: Palette;
+}
+
+const WORD: Record<HostResult['status'], string> = {
+  ok: 'ok',
+  changed: 'changed',
+  skipped: 'skipping',
+  failed: 'fatal',
+  unreachable: 'fatal',
+};
+
+/** The result line(s) without trailing newline. */
+export function resultLine(r: HostResult, c: LineContext): string {
+  const target = c.delegatedTo ? `[${c.host} -> ${c.delegatedTo}]` : `[${c.host}]`;
+  const item = c.item !== undefined ? `(item=${c.item})` : undefined;
+  const paint = c.palette[r.status];
+  switch (r.status) {
+    case 'ok':
+    case 'changed': {
+      const data = c.verbosity >= 1 || c.alwaysShowData ? dataSuffix(r.data, c) : '';
+      return paint(`${WORD[r.status]}: ${target}${item ? ` => ${item}` : ''}${data}`);
+    }
+    case 'skipped': {
+      const data = c.verbosity >= 1 ? dataSuffix({ skip_reason: r.reason, ...r.data }, c) : '';
+      return paint(`skipping: ${target}${item ? ` => ${item}` : ''}${data}`);
+    }
+    case 'failed': {
+      const word = item ? 'failed' : 'fatal';
+      const where = item ? `${target} ${item}` : `${target}:`;
+      return paint(`${word}: ${where} FAILED! => ${toJson(failureView(r, c.verbosity), c.verbosity)}`);
+    }
+    case 'unreachable': {
+      const where = item ? `${target} ${item}` : `${target}:`;
+      const view = r.msg === CENSORED ? { censored: CENSORED } : { msg: r.msg };
+      return paint(`fatal: ${where} UNREACHABLE! => ${toJson(view, c.verbosity)}`);
+    }
+  }
+}
+
+function dataSuffix(data: Record<string, unknown>, c: LineContext): string {
+  if (Object.keys(data).length === 0) return '';
+  return ` => ${toJson(data, c.alwaysShowData ? 3 : c.verbosity)}`;
+}
+
+/** One-line JSON below -vvv, indented from -vvv (and for debug), as Ansible prints results. */
+function toJson(value: unknown, verbosity: number): string {
+  return verbosity >= 3 ? JSON.stringify(value, null, 4) : inlineJson(value);
+}
+
+/**
+ * JSON on one line with a space after `:` and `,` (Python's json.dumps look, which Ansible users read daily).
+ * Safe to do on the indented text: a raw newline only ever appears between tokens, never inside a string.
+ */
+export function inlineJson(value: unknown): string {
+  return (JSON.stringify(value, null, 1) ?? 'null')
+    .replace(/([[{])\n\s*/g, '$1')
+    .replace(/\n\s*([\]}])/g, '$1')
+    .replace(/,\n\s*/g, ', ');
+}
+
+const OUTPUT_KEYS = ['stdout', 'stderr'] as const;
+const NOISE_KEYS = new Set(['stdout_lines', 'stderr_lines', 'msg']);
+
+/**
+ * A failure people can read: the message first, then the exit code and the tail of stderr. -v adds the rest
+ * of the data (output still trimmed); -vvv shows everything as it came.
+ */
+export function failureView(r: Extract<HostResult, { status: 'failed' }>, verbosity: number): Record<string, unknown> {
+  const data = r.data;
+  if (r.msg === CENSORED) return { censored: CENSORED };
+  const view: Record<string, unknown> = { msg: r.msg };
+  if (verbosity >= 3) {
+    for (const [k, v] of Object.entries(data)) if (k !== 'msg') view[k] = v;
+    return view;
+  }
+  const trimmed = (v: unknown): unknown => (typeof v === 'string' ? trimOutput(v) : v);
+  if (verbosity === 0) {
+    if (data.rc !== undefined) view.rc = data.rc;
+    const stderr = typeof data.stderr === 'string' ? data.stderr.trim() : '';
+    const stdout = typeof data.stdout === 'string' ? data.stdout.trim() : '';
+    // Scripts often report errors on stdout; show it when stderr has nothing to say.
+    if (stderr !== '') view.stderr = trimmed(data.stderr);
+    else if (stdout !== '') view.stdout = trimmed(data.stdout);
+    return view;
+  }
+  for (const [k, v] of Object.entries(data)) {
+    if (NOISE_KEYS.has(k)) continue;
+    view[k] = (OUTPUT_KEYS as readonly string[]).includes(k) ? trimmed(v) : v;
+  }
+  return view;
+}
+
+/** Unified diffs, `--- before: path` / `+++ after: path`, each followed by a blank line as Ansible does. */
+export function diffText(diffs: Diff[], palette: Palette): string {
+  let out = '';
+  for (const d of diffs) {
+    if (d.before === d.after) continue;
+    const suffix = d.path ? `: ${d.path}` : '';
+    const patch = createTwoFilesPatch(`before${suffix}`, `after${suffix}`, d.before, d.after, undefined, undefined, {
+      headerOptions: FILE_HEADERS_ONLY,
+    });
+    if (!patch) continue;
+    const lines = patch.replace(/\n$/, '').split('\n').map((line) => colorDiffLine(line, palette));
+    out += `${lines.join('\n')}\n\n`;
+  }
+  return out;
+}
+
+function colorDiffLine(line: string, p: Palette): string {
+  if (line.startsWith('+++') || line.startsWith('---')) return line;
+  if (line.startsWith('+')) return p.diffAdd(line);
+  if (line.startsWith('-')) return p.diffRemove(line);
+  if (line.startsWith('@@')) return p.diffHunk(line);
+  return line;
+}

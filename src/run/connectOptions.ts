@@ -1,0 +1,27 @@
+import type { Vars } from '../core/model.js';
+import { Secret } from '../core/sh.js';
+import type { ConnectOptions } from '../connect/index.js';
+import { assertLabTarget } from '../lab/index.js';
+import type { RunPlaybookOptions } from './options.js';
+
+export function connectOptionsFrom(options: RunPlaybookOptions): ConnectOptions {
+  return {
+    ...(options.user ? { user: options.user } : {}),
+    ...(options.privateKeyFile ? { privateKeyFile: options.privateKeyFile } : {}),
+    ...(options.password !== undefined ? { password: new Secret(options.password) } : {}),
+    hostKeyChecking: options.hostKeyChecking ?? 'strict',
+    ...(options.knownHostsFiles ? { knownHostsFiles: options.knownHostsFiles } : {}),
+    ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
+    ...((options.verbosity ?? 0) >= 1 ? { verbose: (msg: string) => options.onEvent?.({ type: 'warning', time: Date.now(), message: msg }) } : {}),
+  };
+}
+
+/**
+ * Lab hosts live in network namespaces on this machine; before a packet is sent to one, the lab proves its bridge
+ * and the host's namespace exist, so nothing meant for a lab host can leave for a real network.
+ */
+export function labGuard(host: string, vars: Vars): void {
+  if (vars.run_playbook_lab !== true) return;
+  assertLabTarget(String(vars.ansible_host ?? host));
+}

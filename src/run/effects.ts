@@ -1,0 +1,45 @@
+import type { Effect } from '../core/registry.js';
+import { addHost, addHostToGroups } from '../load/inventory.js';
+import type { PlayContext } from './context.js';
+import { newHostState, type HostState } from './hostState.js';
+
+/** Apply what a module asked of the run. The executor knows effects, never module names. */
+export function applyEffects(pc: PlayContext, host: HostState, effects: Effect[]): void {
+  const run = pc.run;
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'setFacts':
+        Object.assign(host.setFacts, effect.facts);
+        break;
+      case 'includeVars':
+        Object.assign(host.includeVars, effect.vars);
+        break;
+      case 'flushHandlers':
+        pc.flushRequested = true;
+        break;
+      case 'endPlay':
+        pc.ended = true;
+        break;
+      case 'endHost':
+        host.status = 'ended';
+        break;
+      case 'endBatch':
+        pc.batchEnded = true;
+        break;
+      case 'clearFacts':
+        host.factVars = {};
+        host.setFacts = {};
+        break;
+      case 'refreshInventory':
+        run.emit({ type: 'warning', time: Date.now(), message: 'meta: refresh_inventory has no effect: inventories are static files, read once', host: host.name });
+        break;
+      case 'addHost':
+        addHost(run.inventory, effect.name, effect.groups, effect.vars);
+        if (!run.hosts.has(effect.name)) run.hosts.set(effect.name, newHostState(effect.name));
+        break;
+      case 'groupBy':
+        addHostToGroups(run.inventory, host.name, effect.groups, effect.parents);
+        break;
+    }
+  }
+}

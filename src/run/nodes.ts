@@ -1,0 +1,112 @@
+import type { Block, Include, TaskNode } from '../core/model.js';
+import type { PlayContext } from './context.js';
+import type { HostState } from './hostState.js';
+import { flushHandlers } from './handlers.js';
+import { enter, type Scope } from './scope.js';
+import { runTask } from './task.js';
+import { hostVars } from './taskVars.js';
+import { SourceError } from '../core/errors.js';
+
+const isActive = (h: HostState): boolean => h.status === 'active';
+
+/** Walk nodes in order on these hosts: linear when given many hosts, one host's own pace under `free`. */
+export async function runNodes(pc: PlayContext, nodes: TaskNode[], scope: Scope, hosts: HostState[]): Promise<void> {
+  for (const node of nodes) {
+    if (pc.ended || pc.batchEnded || pc.run.stopping() || !hosts.some(isActive)) return;
+    if (node.kind === 'task') {
+      if (pc.run.skippingToStart) {
+        if (!startsHere(pc, node.name, scope)) continue;
+        pc.run.skippingToStart = false;
+      }
+      await runTask(pc, node, scope, hosts);
+      if (pc.flushRequested) {
+        pc.flushRequested = false;
+        await flushHandlers(pc, hosts);
+      }
+      checkMaxFail(pc);
+    } else if (node.kind === 'block') {
+      await runBlock(pc, node, scope, hosts);
+    } else {
+      await runInclude(pc, node, scope, hosts);
+    }
+  }
+}
+
+function startsHere(pc: PlayContext, name: string | undefined, scope: Scope): boolean {
+  const wanted = pc.run.options.startAtTask;
+  if (!wanted || !name) return false;
+  return name === wanted || (scope.role ? `${scope.role.name} : ${name}` === wanted : false);
+}
+
+/** block/rescue/always: a failure in the block sends the host to rescue; always runs whatever happened. */
+async function runBlock(pc: PlayContext, block: Block, parent: Scope, hosts: HostState[]): Promise<void> {
+  const entered = hosts.filter(isActive);
+  const scope = enter(parent, block, 'block', { rescuable: block.rescue.length > 0 || parent.rescuable });
+  Object.assign(scope.blockVars, block.vars);
+  const pendingBefore = new Map(entered.map((h) => [h, h.pendingFailures]));
+  await runNodes(pc, block.block, scope, entered);
+  const afterBody = enter(parent, block, 'block');
+  Object.assign(afterBody.blockVars, block.vars);
+  if (block.rescue.length > 0) {
+    const failed = entered.filter((h) => h.status === 'failed');
+    for (const h of failed) {
+      h.status = 'active';
+      h.pendingFailures = pendingBefore.get(h) ?? 0;
+    }
+    if (failed.length > 0) {
+      await runNodes(pc, block.rescue, { ...afterBody, path: `${afterBody.path}/rescue` }, failed);
+      for (const h of failed) if (h.status === 'active') h.stats.rescued++;
+    }
+  }
+  if (block.always.length > 0) {
+    const failedBefore = entered.filter((h) => h.status === 'failed');
+    for (const h of failedBefore) h.status = 'active';
+    await runNodes(pc, block.always, { ...afterBody, path: `${afterBody.path}/always` }, entered.filter(isActive));
+    for (const h of failedBefore) if (h.status === 'active') h.status = 'failed';
+  }
+  // Outside any rescue now: pending failures that no rescue saved count as failures.
+  if (!parent.rescuable) {
+    for (const h of entered) {
+      h.stats.failed += h.pendingFailures;
+      h.pendingFailures = 0;
+    }
+  }
+}
+
+/** include_tasks / include_role: `when` and `loop` apply to the include once per host; params are vars of the included tasks. */
+async function runInclude(pc: PlayContext, inc: Include, parent: Scope, hosts: HostState[]): Promise<void> {
+  const scope = enter(parent, { ...inc, when: [] }, `include:${inc.target}`, { includeParams: { ...parent.includeParams, ...inc.params } });
+  Object.assign(scope.blockVars, inc.vars);
+  const loopVar = inc.loopControl?.loopVar ?? 'item';
+  const perHost = new Map<HostState, unknown[]>();
+  for (const host of hosts.filter(isActive)) {
+    const vars = hostVars(pc, host, enter(parent, { ...inc, when: [] }, 'include'));
+    if (!pc.run.templates.evaluate([...parent.when, ...inc.when], vars)) continue;
+    if (inc.loop === undefined) {
+      perHost.set(host, [undefined]);
+      continue;
+    }
+    const items = pc.run.templates.render(inc.loop, vars, inc.pos);
+    if (!Array.isArray(items)) throw SourceError.at(inc.pos, `loop of include "${inc.target}" must be a list`);
+    perHost.set(host, items);
+  }
+  const rounds = Math.max(0, ...[...perHost.values()].map((items) => items.length));
+  for (let i = 0; i < rounds; i++) {
+    const round = [...perHost.entries()].filter(([, items]) => items.length > i);
+    const saved = new Map(round.map(([h]) => [h, h.itemVars]));
+    for (const [h, items] of round) {
+      if (inc.loop !== undefined) h.itemVars = { ...h.itemVars, [loopVar]: items[i], ...(inc.loopControl?.indexVar ? { [inc.loopControl.indexVar]: i } : {}) };
+    }
+    await runNodes(pc, inc.tasks, { ...scope, when: [] }, round.map(([h]) => h));
+    for (const [h, vars] of saved) h.itemVars = vars;
+  }
+}
+
+/** max_fail_percentage: once more than that share of the batch failed, the play stops for everyone. */
+function checkMaxFail(pc: PlayContext): void {
+  const max = pc.play.maxFailPercentage;
+  if (max === undefined) return;
+  const states = pc.batch.map((h) => pc.run.hosts.get(h)).filter((s): s is HostState => s !== undefined);
+  const failed = states.filter((s) => s.status === 'failed' || s.status === 'unreachable').length;
+  if (states.length > 0 && (failed / states.length) * 100 > max) pc.ended = true;
+}

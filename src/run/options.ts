@@ -1,0 +1,66 @@
+import type { AnyModule, ModuleRegistry } from '../core/registry.js';
+import type { HostStats, RunListener } from '../core/events.js';
+import type { Vars } from '../core/model.js';
+import type { Connection } from '../core/connection.js';
+
+export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
+
+/** Everything a run can be told; the CLI maps its flags onto this, programmatic users build it directly. */
+export interface RunPlaybookOptions {
+  playbooks: string | string[];
+  /** Inventory files or folders; default: ./inventory/ when it exists. */
+  inventory?: string | string[];
+  limit?: string;
+  extraVars?: Vars;
+  tags?: string[];
+  skipTags?: string[];
+  check?: boolean;
+  diff?: boolean;
+  /** Hosts worked on at once (default 50). */
+  forks?: number;
+  user?: string;
+  privateKeyFile?: string;
+  password?: string;
+  becomePassword?: string;
+  hostKeyChecking?: HostKeyChecking;
+  knownHostsFiles?: string[];
+  startAtTask?: string;
+  forceHandlers?: boolean;
+  /** --slice I/N: run the I-th (1-based) of N deterministic shares of the selected hosts. */
+  slice?: { index: number; count: number };
+  /** Abort: stop starting tasks, let running commands finish, close connections (exit 99). */
+  signal?: AbortSignal;
+  /** Hard abort: also kill running commands (a second Ctrl-C). */
+  killSignal?: AbortSignal;
+  onEvent?: RunListener;
+  verbosity?: number;
+  /** Custom modules, added to (and overriding) the built-in ones. */
+  modules?: AnyModule[];
+  registry?: ModuleRegistry;
+  cwd?: string;
+  rolesPath?: string[];
+  /** Open a host's connection yourself (another transport, a test double); default: SSH, or local for localhost. */
+  connect?: (host: string, vars: Vars) => Promise<Connection>;
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+}
+
+export interface TaskRecord {
+  host: string;
+  task: string;
+  module: string;
+  status: 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
+  durationMs: number;
+  result: Record<string, unknown>;
+}
+
+export interface RunResult {
+  stats: Record<string, HostStats>;
+  /** 0 success, 2 a host failed, 4 a host unreachable (none failed), 99 interrupted. */
+  exitCode: 0 | 2 | 4 | 99;
+  interrupted: boolean;
+  durationMs: number;
+  tasks: TaskRecord[];
+}
+
+export const EXIT = { ok: 0, internal: 1, failed: 2, unreachable: 4, invalid: 5, interrupted: 99 } as const;

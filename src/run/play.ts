@@ -1,0 +1,103 @@
+import type { Block, Include, Play, Task, TaskNode, Vars } from '../core/model.js';
+import { matchHosts } from '../load/patterns.js';
+import { sliceHosts } from '../load/slice.js';
+import type { PlayContext, RunContext } from './context.js';
+import { gatherPlayFacts } from './gather.js';
+import { flushHandlers } from './handlers.js';
+import { newHostState, type HostState } from './hostState.js';
+import { runNodes } from './nodes.js';
+import { serialBatches } from './batches.js';
+import { rootScope, type Scope } from './scope.js';
+
+/** The hosts a play runs on: its pattern, narrowed by --limit and --slice, minus hosts that already failed. */
+export function playHosts(run: RunContext, play: Play): string[] {
+  const cwd = run.options.cwd ?? process.cwd();
+  let hosts = matchHosts(run.inventory, play.hosts, { cwd });
+  if (run.options.limit) {
+    const allowed = new Set(matchHosts(run.inventory, run.options.limit, { cwd }));
+    hosts = hosts.filter((h) => allowed.has(h));
+  }
+  if (run.options.slice) hosts = sliceHosts(hosts, run.options.slice.index, run.options.slice.count);
+  return hosts;
+}
+
+export async function runPlay(run: RunContext, play: Play, index: number): Promise<void> {
+  const hosts = playHosts(run, play);
+  run.emit({ type: 'play:start', time: Date.now(), name: play.name, hosts, pos: play.pos });
+  if (hosts.length === 0) {
+    run.emit({ type: 'warning', time: Date.now(), message: `no hosts matched "${play.hosts}"; skipping play "${play.name}"` });
+  }
+  for (const h of hosts) if (!run.hosts.has(h)) run.hosts.set(h, newHostState(h));
+  const roleDefaults = Object.assign({}, ...play.roles.flatMap((b) => roleDefaultsOf(b))) as Vars;
+  const handlers = [...play.handlers, ...includedHandlers([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks])];
+  const batches = serialBatches(hosts, play.serial);
+  for (const [batchIndex, batch] of batches.entries()) {
+    if (run.stopping()) break;
+    const pc: PlayContext = { run, play, index, playHosts: hosts, batch, roleDefaults, handlers, ended: false, batchEnded: false, flushRequested: false, taskCounter: 0 };
+    const states = batch.map((h) => run.hosts.get(h)!).filter((s) => s.status === 'active');
+    if (batches.length > 1) run.emit({ type: 'batch:start', time: Date.now(), hosts: batch, index: batchIndex, count: batches.length });
+    if (play.strategy === 'free') {
+      await Promise.all(states.map((s) => runSections(pc, [s])));
+    } else {
+      await runSections(pc, states);
+    }
+    // any_errors_fatal / max_fail_percentage end the whole play, remaining batches included.
+    if (pc.ended && (play.anyErrorsFatal || play.maxFailPercentage !== undefined) && states.some((s) => s.status === 'failed' || s.status === 'unreachable')) break;
+  }
+  run.emit({ type: 'play:end', time: Date.now(), name: play.name });
+}
+
+/** pre_tasks, handlers, roles, tasks, handlers, post_tasks, handlers: Ansible's order. */
+async function runSections(pc: PlayContext, hosts: HostState[]): Promise<void> {
+  const { play } = pc;
+  const scope: Scope = { ...rootScope(), tags: [...play.tags], ...(play.become !== undefined ? { become: play.become } : {}), ...(play.becomeUser ? { becomeUser: play.becomeUser } : {}), environment: typeof play.environment === 'object' && play.environment ? { ...play.environment } : {} };
+  if (play.gatherFacts) await gatherPlayFacts(pc, hosts);
+  await runNodes(pc, play.preTasks, { ...scope, path: 'pre_tasks' }, hosts);
+  await flush(pc, hosts);
+  await runNodes(pc, play.roles, { ...scope, path: 'roles' }, hosts);
+  await runNodes(pc, play.tasks, { ...scope, path: 'tasks' }, hosts);
+  await flush(pc, hosts);
+  await runNodes(pc, play.postTasks, { ...scope, path: 'post_tasks' }, hosts);
+  await flush(pc, hosts);
+  for (const h of hosts) if (h.status === 'ended') h.status = 'active';
+}
+
+async function flush(pc: PlayContext, hosts: HostState[]): Promise<void> {
+  if (pc.run.stopping()) return;
+  const ended = pc.ended;
+  pc.ended = false;
+  if (!ended || pc.run.options.forceHandlers) await flushHandlers(pc, hosts);
+  pc.ended = ended;
+}
+
+function roleDefaultsOf(block: Block): Vars[] {
+  const out: Vars[] = [];
+  const seen = new Set<string>();
+  const visit = (nodes: TaskNode[]): void => {
+    for (const n of nodes) {
+      const r = n.role;
+      if (r && !seen.has(r.path)) {
+        seen.add(r.path);
+        out.push(r.defaults);
+      }
+      if (n.kind === 'block') visit([...n.block, ...n.rescue, ...n.always]);
+    }
+  };
+  visit([block]);
+  return out;
+}
+
+function includedHandlers(nodes: TaskNode[]): Task[] {
+  const out: Task[] = [];
+  const visit = (list: TaskNode[]): void => {
+    for (const n of list) {
+      if (n.kind === 'block') visit([...n.block, ...n.rescue, ...n.always]);
+      else if (n.kind === 'include') {
+        out.push(...(n as Include).handlers);
+        visit(n.tasks);
+      }
+    }
+  };
+  visit(nodes);
+  return out;
+}

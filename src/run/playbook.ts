@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Inventory, Playbook, Vars } from '../core/model.js';
+import type { ModuleRegistry } from '../core/registry.js';
+import type { RunEvent } from '../core/events.js';
+import { loadPlaybook } from '../load/playbook.js';
+import { loadInventory } from '../load/inventory.js';
+import { loadVarsDirs } from '../load/varsDirs.js';
+import { createTemplateEngine } from '../template/index.js';
+import { createDefaultRegistry } from '../modules/index.js';
+import { ConnectionPool } from './connections.js';
+import type { RunContext } from './context.js';
+import { createLimit } from './limit.js';
+import { emptyStats } from './hostState.js';
+import { EXIT, type RunPlaybookOptions, type RunResult } from './options.js';
+import { runPlay } from './play.js';
+import { connectOptionsFrom, labGuard } from './connectOptions.js';
+
+/** run-playbook's own roles/, the last place a role is looked for. */
+export const bundledRolesDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../roles');
+
+export function registryFor(options: Pick<RunPlaybookOptions, 'registry' | 'modules'>): ModuleRegistry {
+  const registry = options.registry?.clone() ?? createDefaultRegistry();
+  for (const m of options.modules ?? []) registry.register(m);
+  return registry;
+}
+
+/** The inventory sources: as given, else ./inventory/ when present, else an empty inventory (implicit localhost only). */
+export function inventorySources(options: Pick<RunPlaybookOptions, 'inventory' | 'cwd'>): string[] {
+  const cwd = options.cwd ?? process.cwd();
+  const given = options.inventory === undefined ? [] : Array.isArray(options.inventory) ? options.inventory : [options.inventory];
+  if (given.length > 0) return given.map((p) => resolve(cwd, p));
+  const dflt = join(cwd, 'inventory');
+  return existsSync(dflt) ? [dflt] : [];
+}
+
+export interface Loaded {
+  playbook: Playbook;
+  inventory: Inventory;
+  registry: ModuleRegistry;
+}
+
+/** Load and validate everything (playbooks, roles, templates, inventory) before a single host is contacted. */
+export async function loadAll(options: RunPlaybookOptions): Promise<Loaded> {
+  const cwd = options.cwd ?? process.cwd();
+  const registry = registryFor(options);
+  const templates = createTemplateEngine();
+  const rolesPath = options.rolesPath ?? (process.env.RUN_PLAYBOOK_ROLES_PATH ?? '').split(':').filter(Boolean);
+  const files = (Array.isArray(options.playbooks) ? options.playbooks : [options.playbooks]).map((f) => resolve(cwd, f));
+  const [playbook, inventory] = await Promise.all([
+    loadPlaybook(files, { registry, templates, cwd, rolesPath, bundledRolesDir }),
+    loadInventory(inventorySources(options), { cwd }),
+  ]);
+  return { playbook, inventory, registry };
+}
+
+/**
+ * Run playbooks: load and validate everything, then play by play. Never exits the process and never throws for
+ * host failures: the result carries per-host stats and the exit code the CLI uses. Invalid input throws SourceError.
+ */
+export async function runPlaybook(options: RunPlaybookOptions, loaded?: Loaded): Promise<RunResult> {
+  const started = Date.now();
+  const { playbook, inventory, registry } = loaded ?? (await loadAll(options));
+  const templates = createTemplateEngine();
+  const emit = (event: RunEvent): void => options.onEvent?.(event);
+  const killSignal = options.killSignal ?? new AbortController().signal;
+  const run: RunContext = {
+    options,
+    playbook,
+    inventory,
+    playbookDirs: loadVarsDirs(playbook.dir),
+    registry,
+    templates,
+    pool: new ConnectionPool(connectOptionsFrom(options), labGuard, options.connect),
+    extraVars: (options.extraVars ?? {}) as Vars,
+    hosts: new Map(),
+    forks: createLimit(options.forks ?? 50),
+    check: options.check ?? false,
+    diff: options.diff ?? false,
+    verbosity: options.verbosity ?? 0,
+    records: [],
+    emit,
+    stopping: () => options.signal?.aborted === true,
+    killSignal,
+    skippingToStart: options.startAtTask !== undefined,
+  };
+  emit({ type: 'run:start', time: started, playbook: playbook.file, check: run.check });
+  try {
+    for (const [index, play] of playbook.plays.entries()) {
+      if (run.stopping()) break;
+      await runPlay(run, play, index);
+    }
+  } finally {
+    await run.pool.closeAll();
+  }
+  const stats = Object.fromEntries([...run.hosts.values()].map((h) => [h.name, h.stats]));
+  for (const name of Object.keys(stats)) stats[name] ??= emptyStats();
+  const interrupted = run.stopping();
+  const durationMs = Date.now() - started;
+  emit({ type: 'run:end', time: Date.now(), stats, durationMs, interrupted });
+  return { stats, exitCode: exitCodeFor(stats, interrupted), interrupted, durationMs, tasks: run.records };
+}
+
+export function exitCodeFor(stats: RunResult['stats'], interrupted: boolean): RunResult['exitCode'] {
+  if (interrupted) return EXIT.interrupted;
+  const all = Object.values(stats);
+  if (all.some((s) => s.failed > 0)) return EXIT.failed;
+  if (all.some((s) => s.unreachable > s.ignored)) return EXIT.unreachable;
+  return EXIT.ok;
+}

@@ -1,0 +1,247 @@
+import type { Become } from '../core/connection.js';
+import type { HostResult, TaskRef } from '../core/events.js';
+import type { Task, Vars } from '../core/model.js';
+import { SourceError, UnreachableError } from '../core/errors.js';
+import { Secret } from '../core/sh.js';
+import type { PlayContext } from './context.js';
+import type { HostState } from './hostState.js';
+import { invokeModule, sleep, type Outcome } from './invoke.js';
+import { applyEffects } from './effects.js';
+import { enter, type Scope } from './scope.js';
+import { hostVars, taskRef, truthy } from './taskVars.js';
+import { createLimit } from './limit.js';
+import { countResult, recordFailure } from './stats.js';
+import { tagsSelected } from './tags.js';
+
+interface ItemOutcome extends Outcome {
+  item?: unknown;
+}
+
+/** Run one task on every active host of the batch (or the first, with run_once), bounded by forks and throttle. */
+export async function runTask(pc: PlayContext, task: Task, parent: Scope, hosts: HostState[]): Promise<void> {
+  const run = pc.run;
+  const scope = enter(parent, task, String(pc.taskCounter++));
+  if (!tagsSelected(run.options, scope.tags)) return;
+  const ref = taskRef(pc, task, scope);
+  const active = hosts.filter((h) => h.status === 'active');
+  if (active.length === 0 || run.stopping()) return;
+  const targets = scope.runOnce ? active.slice(0, 1) : active;
+  const started = Date.now();
+  run.emit({ type: 'task:start', time: started, task: ref, hosts: targets.map((h) => h.name) });
+  const throttle = scope.throttle !== undefined ? createLimit(Number(scope.throttle) || 1) : undefined;
+  const outcomes = await Promise.all(
+    targets.map((host) => run.forks(() => (throttle ? throttle(() => runOnHost(pc, task, scope, ref, host)) : runOnHost(pc, task, scope, ref, host)))),
+  );
+  if (scope.runOnce && outcomes[0]) {
+    // run_once: the one result stands for every host of the batch (register and facts included), as in Ansible.
+    for (const other of active.slice(1)) shareRunOnce(pc, task, other, outcomes[0]);
+  }
+  run.emit({ type: 'task:end', time: Date.now(), task: ref, durationMs: Date.now() - started });
+  const fatal = scope.anyErrorsFatal ?? pc.play.anyErrorsFatal;
+  if (fatal && !scope.rescuable && outcomes.some((o) => o?.status === 'failed')) pc.ended = true;
+}
+
+function shareRunOnce(pc: PlayContext, task: Task, host: HostState, outcome: ItemOutcome | undefined): void {
+  if (!outcome || host.status !== 'active') return;
+  if (task.register) host.setFacts[task.register] = outcome.data;
+  applyEffects(pc, host, outcome.effects);
+}
+
+/** Everything for one host: conditions, loop items, retries, register, notify, events. Never throws. */
+async function runOnHost(pc: PlayContext, task: Task, scope: Scope, ref: TaskRef, host: HostState): Promise<ItemOutcome | undefined> {
+  const run = pc.run;
+  const started = Date.now();
+  run.emit({ type: 'host:start', time: started, task: ref, host: host.name });
+  let outcome: ItemOutcome;
+  let noLog = false;
+  try {
+    const vars = hostVars(pc, host, scope, task);
+    noLog = truthy(run.templates.render(scope.noLog ?? false, vars, task.pos));
+    const items = task.loop === undefined ? undefined : loopItems(pc, task, vars);
+    if (items === undefined) {
+      outcome = await runItem(pc, task, scope, host, vars, ref, noLog);
+    } else {
+      outcome = await runItems(pc, task, scope, host, vars, ref, items, noLog);
+    }
+  } catch (e) {
+    if (e instanceof UnreachableError) {
+      return unreachable(pc, task, scope, ref, host, e.message, started);
+    }
+    const msg = e instanceof SourceError ? e.message : `internal error: ${e instanceof Error ? (run.verbosity >= 3 ? e.stack : e.message) : String(e)}`;
+    outcome = { status: 'failed', msg, data: { msg }, diffs: [], warnings: [], effects: [] };
+  }
+  if (task.register) host.setFacts[task.register] = registered(outcome);
+  if (outcome.status === 'changed') for (const n of task.notify) host.notified.add(n);
+  if (outcome.status !== 'failed') applyEffects(pc, host, outcome.effects);
+  const ignored = outcome.status === 'failed' && (scope.ignoreErrors ?? false);
+  if (outcome.status === 'failed' && !ignored) recordFailure(host, scope);
+  countResult(host, outcome.status, ignored);
+  const result = toHostResult(outcome, ignored, run.check || scope.checkMode === true);
+  run.emit({ type: 'host:result', time: Date.now(), task: ref, host: host.name, result, durationMs: Date.now() - started, noLog, ...(scope.delegateTo ? { delegatedTo: scope.delegateTo } : {}) });
+  run.records.push({ host: host.name, task: ref.name, module: task.module, status: outcome.status, durationMs: Date.now() - started, result: outcome.data });
+  return outcome;
+}
+
+function unreachable(pc: PlayContext, task: Task, scope: Scope, ref: TaskRef, host: HostState, msg: string, started: number): undefined {
+  const ignored = scope.ignoreUnreachable ?? false;
+  if (!ignored) host.status = 'unreachable';
+  host.stats.unreachable++;
+  if (ignored) host.stats.ignored++;
+  pc.run.emit({ type: 'host:unreachable', time: Date.now(), host: host.name, msg });
+  pc.run.emit({ type: 'host:result', time: Date.now(), task: ref, host: host.name, result: { status: 'unreachable', msg, ignored }, durationMs: Date.now() - started, noLog: false });
+  pc.run.records.push({ host: host.name, task: ref.name, module: task.module, status: 'unreachable', durationMs: Date.now() - started, result: { msg } });
+  return undefined;
+}
+
+function loopItems(pc: PlayContext, task: Task, vars: Vars): unknown[] {
+  const rendered = pc.run.templates.render(task.loop, vars, task.pos);
+  if (Array.isArray(rendered)) return rendered;
+  if (rendered === null || rendered === undefined || rendered === '') return [];
+  throw SourceError.at(task.pos, `loop must be a list, got ${typeof rendered === 'object' ? 'a mapping' : JSON.stringify(rendered)}`, 'for a mapping use with_dict or {{dict2items x}}');
+}
+
+async function runItems(pc: PlayContext, task: Task, scope: Scope, host: HostState, vars: Vars, ref: TaskRef, items: unknown[], noLog: boolean): Promise<ItemOutcome> {
+  const control = task.loopControl;
+  const loopVar = control?.loopVar ?? 'item';
+  const results: Record<string, unknown>[] = [];
+  const merged: ItemOutcome = { status: 'skipped', data: {}, diffs: [], warnings: [], effects: [] };
+  let anyRan = false;
+  for (const [index, item] of items.entries()) {
+    if (pc.run.stopping()) break;
+    const itemVars: Vars = Object.create(null) as Vars;
+    Object.defineProperties(itemVars, Object.getOwnPropertyDescriptors(vars));
+    itemVars[loopVar] = item;
+    if (control?.indexVar) itemVars[control.indexVar] = index;
+    itemVars.ansible_loop = { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length };
+    const started = Date.now();
+    const outcome = await runItem(pc, task, scope, host, itemVars, ref, noLog);
+    const label = control?.label ? pc.run.templates.renderString(control.label, itemVars, task.pos) : typeof item === 'string' ? item : JSON.stringify(item);
+    results.push({ ...outcome.data, item, [loopVar]: item, changed: outcome.status === 'changed', failed: outcome.status === 'failed', skipped: outcome.status === 'skipped', ansible_loop_var: loopVar });
+    pc.run.emit({ type: 'host:item', time: Date.now(), task: ref, host: host.name, item: label, result: toHostResult(outcome, false, pc.run.check), durationMs: Date.now() - started, noLog });
+    merged.diffs.push(...outcome.diffs);
+    merged.warnings.push(...outcome.warnings);
+    merged.effects.push(...outcome.effects);
+    if (outcome.status !== 'skipped') anyRan = true;
+    if (outcome.status === 'failed') merged.status = 'failed';
+    else if (outcome.status === 'changed' && merged.status !== 'failed') merged.status = 'changed';
+    else if (outcome.status === 'ok' && merged.status === 'skipped') merged.status = 'ok';
+    if (control?.pause) await sleep(control.pause * 1000, pc.run.killSignal);
+  }
+  if (!anyRan && merged.status !== 'failed') merged.status = 'skipped';
+  const failedItems = results.filter((r) => r.failed).length;
+  if (merged.status === 'failed') merged.msg = `${failedItems} of ${results.length} items failed`;
+  merged.data = { results, changed: merged.status === 'changed', ...(merged.msg ? { msg: merged.msg } : {}), ...(anyRan ? {} : { skipped: true, msg: 'all items skipped' }) };
+  return merged;
+}
+
+/** One module call with when, until/retries, changed_when, failed_when. */
+async function runItem(pc: PlayContext, task: Task, scope: Scope, host: HostState, vars: Vars, ref: TaskRef, noLog: boolean): Promise<ItemOutcome> {
+  const run = pc.run;
+  const templates = run.templates;
+  if (!templates.evaluate(scope.when, vars)) {
+    return { status: 'skipped', data: { skipped: true, skip_reason: 'Conditional result was False', false_condition: scope.when.map((c) => c.expr).join(' and ') }, diffs: [], warnings: [], effects: [] };
+  }
+  const module = run.registry.get(task.module);
+  if (!module) throw SourceError.at(task.pos, `unknown module "${task.module}"`);
+  const delegate = scope.delegateTo !== undefined ? String(templates.render(scope.delegateTo, vars, task.pos)) : undefined;
+  const target = delegate ?? host.name;
+  const targetVars = delegate && delegate !== host.name ? connectionVars(pc, delegate) : vars;
+  const check = scope.checkMode ?? run.check;
+  const diff = scope.diff ?? run.diff;
+  const become = resolveBecome(pc, scope, vars);
+  const env = Object.fromEntries(Object.entries(templates.render(scope.environment, vars, task.pos) as Vars).map(([k, v]) => [k, String(v)]));
+  const local = targetVars.ansible_connection === 'local' || (target === 'localhost' && targetVars.ansible_connection === undefined);
+  const retries = task.until.length > 0 ? Number(templates.render(task.retries ?? 3, vars, task.pos)) : 0;
+  const delay = Number(templates.render(task.delay ?? 5, vars, task.pos));
+  let outcome: ItemOutcome | undefined;
+  for (let attempt = 1; attempt <= retries + 1; attempt++) {
+    outcome = await invokeModule({
+      run, task, module, scope, host: host.name, vars, check, diff, become, env,
+      connect: () => run.pool.get(target, targetVars),
+      sshPort: local ? undefined : Number(targetVars.ansible_port ?? 22),
+      onLog: (message) => run.emit({ type: 'host:log', time: Date.now(), task: ref, host: host.name, message, noLog }),
+      onOutput: (stream, chunk) => { if (run.verbosity >= 2) run.emit({ type: 'host:output', time: Date.now(), task: ref, host: host.name, stream, chunk: chunk.toString(), noLog }); },
+    });
+    outcome = judge(pc, task, vars, outcome);
+    if (task.until.length === 0) break;
+    const untilVars = withResult(vars, task, outcome);
+    if (outcome.status !== 'failed' && templates.evaluate(task.until, untilVars)) break;
+    if (attempt <= retries) {
+      run.emit({ type: 'host:log', time: Date.now(), task: ref, host: host.name, message: `FAILED - RETRYING: ${ref.name} (${retries - attempt + 1} retries left)`, noLog });
+      await sleep(delay * 1000, run.killSignal);
+      if (run.killSignal.aborted) break;
+    } else {
+      outcome = { ...outcome, status: 'failed', msg: `condition not met after ${attempt} attempts: ${task.until.map((c) => c.expr).join(' and ')}` };
+      outcome.data = { ...outcome.data, attempts: attempt, msg: outcome.msg };
+    }
+  }
+  return outcome!;
+}
+
+/** changed_when / failed_when see the result under the register name (and as `result`, for tasks without one). */
+function withResult(vars: Vars, task: Task, outcome: Outcome): Vars {
+  const data = registered(outcome);
+  const out: Vars = Object.create(null) as Vars;
+  Object.defineProperties(out, Object.getOwnPropertyDescriptors(vars));
+  if (task.register) out[task.register] = data;
+  out.result = data;
+  return out;
+}
+
+function judge(pc: PlayContext, task: Task, vars: Vars, outcome: Outcome): Outcome {
+  if (outcome.status === 'skipped') return outcome;
+  const templates = pc.run.templates;
+  let status = outcome.status;
+  if (task.changedWhen.length > 0 && status !== 'failed') {
+    status = templates.evaluate(task.changedWhen, withResult(vars, task, outcome)) ? 'changed' : 'ok';
+  }
+  if (task.failedWhen.length > 0) {
+    const failedNow = templates.evaluate(task.failedWhen, withResult(vars, task, { ...outcome, status }));
+    if (failedNow) return { ...outcome, status: 'failed', msg: outcome.msg ?? `failed_when: ${task.failedWhen.map((c) => c.expr).join(' and ')}`, data: { ...outcome.data, failed_when_result: true } };
+    if (status === 'failed') {
+      status = task.changedWhen.length > 0 && templates.evaluate(task.changedWhen, withResult(vars, task, { ...outcome, status: 'ok' })) ? 'changed' : outcome.data.rc !== undefined ? 'changed' : 'ok';
+      return { ...outcome, status, msg: undefined, data: { ...outcome.data, failed_when_result: false } };
+    }
+  }
+  return { ...outcome, status };
+}
+
+export function registered(outcome: Outcome): Record<string, unknown> {
+  const data: Record<string, unknown> = { ...outcome.data, changed: outcome.status === 'changed', failed: outcome.status === 'failed' };
+  if (outcome.status === 'skipped') data.skipped = true;
+  if (outcome.msg !== undefined) data.msg = outcome.msg;
+  if (typeof data.stdout === 'string' && data.stdout_lines === undefined) data.stdout_lines = splitLines(data.stdout);
+  if (typeof data.stderr === 'string' && data.stderr_lines === undefined) data.stderr_lines = splitLines(data.stderr);
+  return data;
+}
+
+const splitLines = (s: string): string[] => (s === '' ? [] : s.replace(/\n$/, '').split('\n'));
+
+function toHostResult(outcome: Outcome, ignored: boolean, check: boolean): HostResult {
+  switch (outcome.status) {
+    case 'skipped':
+      return { status: 'skipped', reason: String(outcome.data.skip_reason ?? outcome.data.msg ?? 'skipped'), data: outcome.data };
+    case 'failed':
+      return { status: 'failed', msg: outcome.msg ?? 'failed', data: outcome.data, ignored, diffs: outcome.diffs };
+    default:
+      return { status: outcome.status, data: outcome.data, diffs: outcome.diffs, warnings: outcome.warnings, ...(check ? { check } : {}) };
+  }
+}
+
+function resolveBecome(pc: PlayContext, scope: Scope, vars: Vars): Become | undefined {
+  const on = scope.become ?? (vars.ansible_become !== undefined ? truthy(vars.ansible_become) : pc.play.become ?? false);
+  if (!on) return undefined;
+  const user = String(scope.becomeUser ?? vars.ansible_become_user ?? pc.play.becomeUser ?? 'root');
+  const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? pc.run.options.becomePassword;
+  return { user, ...(password !== undefined && password !== null ? { password: password instanceof Secret ? password : new Secret(String(password)) } : {}) };
+}
+
+/** For delegate_to: the delegate's own connection variables (its address, user, key), not the task host's. */
+function connectionVars(pc: PlayContext, host: string): Vars {
+  const state = pc.run.hosts.get(host);
+  if (!state) {
+    const inv = pc.run.inventory.hosts.get(host);
+    return { ...(inv?.vars ?? {}), ...(host === 'localhost' && !inv ? { ansible_connection: 'local' } : {}) };
+  }
+  return hostVars(pc, state, { ...enter({ when: [], tags: [], blockVars: {}, includeParams: {}, environment: {}, path: '', rescuable: false, handler: false }, { pos: pc.play.pos, when: [], tags: [], vars: {} }, '') });
+}

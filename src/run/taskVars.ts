@@ -1,0 +1,93 @@
+import type { TaskRef } from '../core/events.js';
+import type { Task, Vars } from '../core/model.js';
+import { groupNamesOf, groupsMap } from '../load/inventory.js';
+import { inventoryLayers } from '../load/vars.js';
+import type { PlayContext } from './context.js';
+import type { HostState } from './hostState.js';
+import { OMIT } from './invoke.js';
+import { composeVars, layersFor, roleChain } from './vars.js';
+import type { Scope } from './scope.js';
+
+/** Ansible's boolean reading of a value: yes/true/on/1 are true, no/false/off/0/'' false. */
+export function truthy(value: unknown): boolean {
+  if (typeof value === 'string') return !['', 'no', 'false', 'off', '0', 'n', 'f'].includes(value.trim().toLowerCase());
+  if (Array.isArray(value)) return value.length > 0;
+  return Boolean(value);
+}
+
+export function taskRef(pc: PlayContext, task: Task, scope: Scope): TaskRef {
+  const base = task.name ?? task.module;
+  return {
+    // Positions, not walk order: under the free strategy every host walks the tree on its own.
+    id: `${pc.index}:${scope.role?.name ?? ''}:${task.pos.file}:${task.pos.line}:${task.pos.col}`,
+    name: scope.role ? `${scope.role.name} : ${base}` : base,
+    module: task.module,
+    pos: task.pos,
+    ...(scope.role ? { role: scope.role.name } : {}),
+    handler: scope.handler,
+  };
+}
+
+/** The variables one task sees on one host: every precedence level plus the magic variables. */
+export function hostVars(pc: PlayContext, host: HostState, scope: Scope, task?: Task): Vars {
+  const run = pc.run;
+  const levels = layersFor(
+    { inventory: run.inventory, playbookDirs: run.playbookDirs, extraVars: run.extraVars, playVars: pc.play.vars, playVarsFiles: pc.play.varsFiles, playRoleDefaults: pc.roleDefaults },
+    host,
+    { ...(scope.role ? { role: scope.role } : {}), blockVars: scope.blockVars, taskVars: task?.vars ?? {}, includeParams: { ...scope.includeParams, ...host.itemVars } },
+  );
+  const role = scope.role;
+  const magic: Vars = {
+    inventory_hostname: host.name,
+    inventory_hostname_short: host.name.split('.')[0],
+    groups: groupsMap(run.inventory),
+    group_names: groupNamesOf(run.inventory, host.name),
+    hostvars: hostvarsView(pc),
+    play_hosts: activeBatch(pc),
+    ansible_play_hosts: activeBatch(pc),
+    ansible_play_batch: activeBatch(pc),
+    ansible_play_hosts_all: pc.playHosts,
+    ansible_play_name: pc.play.name,
+    playbook_dir: run.playbook.dir,
+    inventory_dir: run.inventory.sources[0] ?? '',
+    ansible_check_mode: scope.checkMode ?? run.check,
+    ansible_diff_mode: scope.diff ?? run.diff,
+    ansible_verbosity: run.verbosity,
+    omit: OMIT,
+    ...(role ? { role_path: role.path, role_name: role.name, ansible_role_names: roleChain(role).map((r) => r.name) } : {}),
+  };
+  return composeVars(levels, magic, run.templates, task?.pos ?? pc.play.pos);
+}
+
+function activeBatch(pc: PlayContext): string[] {
+  return pc.batch.filter((h) => {
+    const s = pc.run.hosts.get(h);
+    return s !== undefined && s.status !== 'failed' && s.status !== 'unreachable';
+  });
+}
+
+/** hostvars.NAME: another host's play-level variables, computed only when a template reads them. */
+function hostvarsView(pc: PlayContext): Vars {
+  const view: Vars = {};
+  const names = new Set([...pc.run.inventory.hosts.keys(), ...pc.run.hosts.keys()]);
+  for (const name of names) {
+    let cached: Vars | undefined;
+    Object.defineProperty(view, name, {
+      enumerable: true,
+      get() {
+        if (!cached) {
+          const state = pc.run.hosts.get(name);
+          cached = state
+            ? hostVars(pc, state, { when: [], tags: [], blockVars: {}, includeParams: {}, environment: {}, path: '', rescuable: false, handler: false })
+            : { ...mergeInventory(pc, name), inventory_hostname: name };
+        }
+        return cached;
+      },
+    });
+  }
+  return view;
+}
+
+function mergeInventory(pc: PlayContext, host: string): Vars {
+  return Object.assign({}, ...Object.values(inventoryLayers(pc.run.inventory, pc.run.playbookDirs, host))) as Vars;
+}

@@ -1,0 +1,234 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHumanReporter, type ReporterOptions } from '../../../src/report/human.js';
+import type { RunEvent } from '../../../src/core/events.js';
+import { changed, collector, failed, item, ok, playStart, result, runEnd, skipped, stats, task, taskEnd, taskStart, unreachable } from './fixtures.js';
+
+function render(events: RunEvent[], opts: Partial<ReporterOptions> = {}): string {
+  const out = collector();
+  const r = createHumanReporter({ write: out.write, verbosity: 0, color: false, tty: false, diff: false, check: false, ...opts });
+  for (const e of events) r.listener(e);
+  r.close();
+  return out.text();
+}
+
+const STARS = (title: string): string => `${title} ${'*'.repeat(80 - title.length - 1)}`;
+
+test('a play prints Ansible-style banners, one line per host result and the recap', () => {
+  const build = task('install build tools', { role: 'build-deps' });
+  const restart = task('restart redis', { role: 'redis-master', handler: true, id: '0/h/restart' });
+  const text = render([
+    { type: 'run:start', time: 0, playbook: 'site.yml', check: false },
+    playStart('redis servers', ['redismaster', 'redisslave1', 'redisslave2']),
+    taskStart(build, ['redismaster', 'redisslave1', 'redisslave2']),
+    result(build, 'redismaster', ok()),
+    result(build, 'redisslave1', changed()),
+    result(build, 'redisslave2', skipped()),
+    taskEnd(build),
+    taskStart(restart, ['redisslave1']),
+    result(restart, 'redisslave1', changed()),
+    taskEnd(restart),
+    { type: 'play:end', time: 0, name: 'redis servers' },
+    runEnd({
+      redisslave2: stats({ skipped: 1 }),
+      redismaster: stats({ ok: 5, changed: 2, skipped: 1 }),
+      redisslave1: stats({ ok: 2, changed: 2 }),
+    }),
+  ]);
+  assert.equal(
+    text,
+    [
+      '',
+      'PLAY [redis servers] ***********************************************************',
+      '',
+      'TASK [build-deps : install build tools] ****************************************',
+      'ok: [redismaster]',
+      'changed: [redisslave1]',
+      'skipping: [redisslave2]',
+      '',
+      'RUNNING HANDLER [redis-master : restart redis] *********************************',
+      'changed: [redisslave1]',
+      '',
+      'PLAY RECAP *********************************************************************',
+      'redismaster                : ok=5    changed=2    unreachable=0    failed=0    skipped=1    rescued=0    ignored=0',
+      'redisslave1                : ok=2    changed=2    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0',
+      'redisslave2                : ok=0    changed=0    unreachable=0    failed=0    skipped=1    rescued=0    ignored=0',
+      '',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('banners follow the terminal width', () => {
+  const text = render([playStart('web', ['a'])], { columns: 40 });
+  assert.equal(text, `\nPLAY [web] ${'*'.repeat(29)}\n`);
+});
+
+test('check mode is announced in the play banner', () => {
+  const text = render([{ type: 'run:start', time: 0, playbook: 'site.yml', check: true }, playStart('web', ['a'])]);
+  assert.equal(text, `\n${STARS('PLAY [web] (check mode)')}\n`);
+});
+
+test('a failure shows the message first, the exit code and trimmed stderr; ignored failures say ...ignoring', () => {
+  const t = task('compile');
+  const stderr = Array.from({ length: 40 }, (_, i) => `error line ${i + 1}`).join('\n');
+  const text = render([
+    taskStart(t, ['a', 'b']),
+    result(t, 'a', failed('non-zero return code', { rc: 2, stdout: 'noise', stderr, cmd: 'make' })),
+    result(t, 'b', failed('boom', { rc: 1, stderr: 'bad' }, true)),
+  ]);
+  const lines = text.split('\n');
+  const fatal = lines.find((l) => l.startsWith('fatal: [a]: FAILED! => '))!;
+  const shown = JSON.parse(fatal.slice('fatal: [a]: FAILED! => '.length)) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(shown), ['msg', 'rc', 'stderr']);
+  assert.equal(shown.msg, 'non-zero return code');
+  assert.match(String(shown.stderr), /error line 40$/);
+  assert.doesNotMatch(String(shown.stderr), /error line 1\n/);
+  assert.ok(text.includes('fatal: [b]: FAILED! => {"msg": "boom", "rc": 1, "stderr": "bad"}\n...ignoring\n'));
+});
+
+test('-v adds result data to ok/changed/skipped lines; without -v they stay bare', () => {
+  const t = task('ping');
+  const events = [taskStart(t, ['a']), result(t, 'a', changed({ rc: 0, stdout: 'pong' })), result(t, 'b', skipped('no redis'))];
+  assert.ok(render(events).includes('changed: [a]\nskipping: [b]\n'));
+  const verbose = render(events, { verbosity: 1 });
+  assert.ok(verbose.includes('changed: [a] => {"rc": 0, "stdout": "pong"}\n'));
+  assert.ok(verbose.includes('skipping: [b] => {"skip_reason": "no redis"}\n'));
+  const failing = render([taskStart(t, ['a']), result(t, 'a', failed('x', { rc: 1, stdout: 'out', stdout_lines: ['out'], changed: false }))], { verbosity: 1 });
+  assert.ok(failing.includes('fatal: [a]: FAILED! => {"msg": "x", "rc": 1, "stdout": "out", "changed": false}\n'));
+});
+
+test('debug output is shown without -v, indented like Ansible', () => {
+  const t = task('show', { module: 'debug' });
+  const text = render([taskStart(t, ['a']), result(t, 'a', ok({ msg: 'hello' }))]);
+  assert.ok(text.endsWith('ok: [a] => {\n    "msg": "hello"\n}\n'));
+});
+
+test('loop items print one line each and replace the summary line unless the loop failed', () => {
+  const t = task('users');
+  const text = render([
+    taskStart(t, ['h']),
+    item(t, 'h', 'foo', changed()),
+    item(t, 'h', 'bar', ok()),
+    item(t, 'h', 'baz', skipped()),
+    result(t, 'h', changed()),
+    item(t, 'g', 'qux', failed('no such user', {})),
+    result(t, 'g', failed('One or more items failed', {})),
+  ]);
+  assert.ok(
+    text.endsWith(
+      [
+        'changed: [h] => (item=foo)',
+        'ok: [h] => (item=bar)',
+        'skipping: [h] => (item=baz)',
+        'failed: [g] (item=qux) FAILED! => {"msg": "no such user"}',
+        'fatal: [g]: FAILED! => {"msg": "One or more items failed"}',
+        '',
+      ].join('\n'),
+    ),
+    text,
+  );
+});
+
+test('delegation shows as [host -> delegate]', () => {
+  const t = task('lb');
+  assert.ok(render([taskStart(t, ['a']), result(t, 'a', ok(), { delegatedTo: 'localhost' })]).includes('ok: [a -> localhost]\n'));
+});
+
+test('an unreachable host is reported once even when both events arrive', () => {
+  const t = task('ping');
+  const text = render([
+    taskStart(t, ['x', 'y']),
+    { type: 'host:unreachable', time: 0, host: 'x', msg: 'connect ECONNREFUSED 127.0.0.1:22' },
+    result(t, 'x', unreachable('connect ECONNREFUSED 127.0.0.1:22')),
+    result(t, 'y', unreachable('timed out', true)),
+    { type: 'host:unreachable', time: 0, host: 'y', msg: 'timed out' },
+  ]);
+  assert.equal(
+    text.split('\n').filter((l) => l.startsWith('fatal')).join('\n'),
+    'fatal: [x]: UNREACHABLE! => {"msg": "connect ECONNREFUSED 127.0.0.1:22"}\nfatal: [y]: UNREACHABLE! => {"msg": "timed out"}',
+  );
+  assert.ok(text.includes('fatal: [y]: UNREACHABLE! => {"msg": "timed out"}\n...ignoring\n'));
+});
+
+test('--diff prints unified diffs before the result line, only with --diff', () => {
+  const t = task('config', { module: 'template' });
+  const r = changed({}, { diffs: [{ path: '/etc/redis.conf', before: 'port 6379\nbind 127.0.0.1\n', after: 'port 6380\nbind 127.0.0.1\n' }] });
+  const events = [taskStart(t, ['a']), result(t, 'a', r)];
+  const text = render(events, { diff: true });
+  assert.ok(
+    text.endsWith(
+      [
+        '--- before: /etc/redis.conf',
+        '+++ after: /etc/redis.conf',
+        '@@ -1,2 +1,2 @@',
+        '-port 6379',
+        '+port 6380',
+        ' bind 127.0.0.1',
+        '',
+        'changed: [a]',
+        '',
+      ].join('\n'),
+    ),
+    text,
+  );
+  assert.ok(!render(events).includes('before:'));
+});
+
+test('warnings print as [WARNING]: after the result and on their own', () => {
+  const t = task('apt');
+  const text = render([
+    taskStart(t, ['a']),
+    result(t, 'a', changed({}, { warnings: ['consider using the apt module'] })),
+    { type: 'warning', time: 0, message: 'no hosts matched "dbs"' },
+    { type: 'warning', time: 0, message: 'python missing', host: 'a' },
+  ]);
+  assert.ok(text.endsWith('changed: [a]\n[WARNING]: consider using the apt module\n[WARNING]: no hosts matched "dbs"\n[WARNING]: [a] python missing\n'));
+});
+
+test('-vv streams command output line by line, prefixed with the host, including a last line without newline', () => {
+  const t = task('build');
+  const events: RunEvent[] = [
+    taskStart(t, ['a']),
+    { type: 'host:output', time: 0, task: t, host: 'a', stream: 'stdout', chunk: 'CC redis' },
+    { type: 'host:output', time: 0, task: t, host: 'a', stream: 'stdout', chunk: '.o\nLINK redis-server\nInstall' },
+    result(t, 'a', changed()),
+  ];
+  const text = render(events, { verbosity: 2 });
+  assert.ok(text.includes('task path: site.yml:3:5\n'));
+  assert.ok(text.endsWith('[a] CC redis.o\n[a] LINK redis-server\n[a] Install\nchanged: [a]\n'), text);
+  assert.ok(!render(events, { verbosity: 1 }).includes('[a] CC'));
+});
+
+test('an interrupted run says so after the recap', () => {
+  const text = render([runEnd({ a: stats({ ok: 1 }) }, true)]);
+  assert.match(text, /PLAY RECAP[\s\S]*a +: ok=1[\s\S]*\[ERROR\]: interrupted/);
+});
+
+test('colour appears only when enabled: green ok, yellow changed, red failure', () => {
+  const t = task('x');
+  const events = [taskStart(t, ['a']), result(t, 'a', ok()), result(t, 'b', changed()), result(t, 'c', failed('no'))];
+  const coloured = render(events, { color: true });
+  assert.ok(coloured.includes('\x1b[32mok: [a]\x1b[0m'));
+  assert.ok(coloured.includes('\x1b[33mchanged: [b]\x1b[0m'));
+  assert.ok(coloured.includes('\x1b[31mfatal: [c]: FAILED!'));
+  assert.ok(!render(events).includes('\x1b['));
+});
+
+test('inline JSON keeps strings intact and nests arrays and objects on one line', async () => {
+  const { inlineJson } = await import('../../../src/report/resultLines.js');
+  assert.equal(inlineJson({ a: [1, { b: 'x,\n y' }], c: {}, d: [] }), '{"a": [1, {"b": "x,\\n y"}], "c": {}, "d": []}');
+});
+
+test('log messages (retries, prompts) show without -v, one prefixed line each, and never for no_log tasks', () => {
+  const t = task('wait for redis');
+  const events: RunEvent[] = [
+    taskStart(t, ['a']),
+    { type: 'host:log', time: 0, task: t, host: 'a', message: 'FAILED - RETRYING: wait for redis (3 retries left)' },
+    { type: 'host:log', time: 0, task: t, host: 'a', message: 'one\ntwo' },
+    result(t, 'a', ok()),
+  ];
+  assert.ok(render(events).endsWith('[a] FAILED - RETRYING: wait for redis (3 retries left)\n[a] one\n[a] two\nok: [a]\n'));
+  const hidden = [...events.slice(0, 3), result(t, 'a', ok(), { noLog: true })];
+  assert.ok(!render(hidden).includes('RETRYING'));
+});

@@ -1,0 +1,405 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inventory, project, run } from './harness.js';
+
+const pb = (yaml: string): string => yaml.replace(/^\n/, '');
+
+test('linear: each task finishes on every host before the next starts', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a', 'b', 'c'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: one
+      command: "true"
+    - name: two
+      command: "true"
+`),
+  });
+  const { events, result } = await run(dir);
+  assert.equal(result.exitCode, 0);
+  const order = events.filter((e) => e.type === 'host:result').map((e) => (e.type === 'host:result' ? e.task.name : ''));
+  assert.deepEqual(order.slice(0, 3), ['one', 'one', 'one']);
+  assert.deepEqual(order.slice(3), ['two', 'two', 'two']);
+  assert.equal(result.stats.a!.changed, 2);
+});
+
+test('when, loop and register: items skipped by when, results registered per item', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  vars:
+    wanted: [x, y, z]
+  tasks:
+    - name: echo items
+      command: "echo {{ item }}"
+      loop: "{{ wanted }}"
+      when: (ne item "y")
+      register: echoed
+    - name: check
+      assert:
+        that:
+          - (eq (length echoed.results) 3)
+          - (eq (index echoed.results 0).stdout "x")
+          - (index echoed.results 1).skipped
+`.replace('(index echoed.results 0).stdout', 'echoed.results.[0].stdout').replace('(index echoed.results 1).skipped', 'echoed.results.[1].skipped')),
+  });
+  const { result, statuses } = await run(dir);
+  assert.deepEqual(statuses('a'), [['echo items', 'changed'], ['check', 'ok']], JSON.stringify(result.tasks.map((t) => t.result)));
+});
+
+test('a failed host leaves the play, the others go on, exit code 2', async () => {
+  const dir = project({
+    'inventory.yml': inventory('good', 'bad'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: may fail
+      command: sh -c "test $HOST_NAME = good"
+    - name: after
+      command: "true"
+`),
+  });
+  const { result, statuses } = await run(dir);
+  assert.equal(result.exitCode, 2);
+  assert.deepEqual(statuses('bad'), [['may fail', 'failed']]);
+  assert.deepEqual(statuses('good'), [['may fail', 'changed'], ['after', 'changed']]);
+  assert.equal(result.stats.bad!.failed, 1);
+});
+
+test('an unreachable host is reported as such and exits 4 when nothing failed', async () => {
+  const dir = project({
+    'inventory.yml': inventory('up', 'down'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "true"
+`),
+  });
+  const { result, statuses } = await run(dir, { unreachable: ['down'] });
+  assert.equal(result.exitCode, 4);
+  assert.equal(result.stats.down!.unreachable, 1);
+  assert.deepEqual(statuses('up'), [['command', 'changed']]);
+});
+
+test('handlers: only on change, once, in definition order, at the end and at flush_handlers', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: changes
+      command: "true"
+      notify: [second, first]
+    - name: changes again
+      command: "true"
+      notify: first
+    - name: unchanged
+      command: "true"
+      changed_when: false
+      notify: never
+    - meta: flush_handlers
+    - name: after flush
+      command: "true"
+      notify: topic
+  handlers:
+    - name: first
+      command: "true"
+    - name: second
+      command: "true"
+    - name: never
+      command: "true"
+    - name: listener
+      command: "true"
+      listen: topic
+`),
+  });
+  const { statuses } = await run(dir);
+  assert.deepEqual(statuses('a').map(([n]) => n), ['changes', 'changes again', 'unchanged', 'meta', 'first', 'second', 'after flush', 'listener']);
+});
+
+test('block/rescue/always: a rescued failure counts as rescued, not failed', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - name: breaks
+          command: "false"
+        - name: never reached
+          command: "true"
+      rescue:
+        - name: repair
+          command: "true"
+      always:
+        - name: cleanup
+          command: "true"
+    - name: continues
+      command: "true"
+`),
+  });
+  const { result, statuses } = await run(dir);
+  assert.equal(result.exitCode, 0);
+  assert.deepEqual(statuses('a'), [['breaks', 'failed'], ['repair', 'changed'], ['cleanup', 'changed'], ['continues', 'changed']]);
+  assert.equal(result.stats.a!.rescued, 1);
+  assert.equal(result.stats.a!.failed, 0);
+});
+
+test('always runs after an unrescued failure and the host still fails', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - command: "false"
+      always:
+        - name: cleanup
+          command: "true"
+    - name: not reached
+      command: "true"
+`),
+  });
+  const { result, statuses } = await run(dir);
+  assert.equal(result.exitCode, 2);
+  assert.deepEqual(statuses('a').map(([n]) => n), ['command', 'cleanup']);
+});
+
+test('ignore_errors keeps the host in the play and counts ignored', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "false"
+      ignore_errors: true
+    - name: next
+      command: "true"
+`),
+  });
+  const { result } = await run(dir);
+  assert.equal(result.exitCode, 0);
+  assert.equal(result.stats.a!.ignored, 1);
+  assert.equal(result.stats.a!.changed, 1);
+});
+
+test('changed_when and failed_when see the registered result', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: grep miss is fine
+      shell: "echo hello | grep -c nope"
+      register: r
+      failed_when: (gt r.rc 1)
+      changed_when: false
+    - name: stdout decides
+      command: echo changed-now
+      register: s
+      changed_when: (in "changed" s.stdout)
+`),
+  });
+  const { result, statuses } = await run(dir);
+  assert.equal(result.exitCode, 0, JSON.stringify(result.tasks));
+  assert.deepEqual(statuses('a'), [['grep miss is fine', 'ok'], ['stdout decides', 'changed']]);
+});
+
+test('until/retries: retries until the condition holds', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: third time lucky
+      shell: "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo $n"
+      register: r
+      until: (eq r.stdout "3")
+      retries: 5
+      delay: 0
+`),
+  });
+  const { result, hosts } = await run(dir);
+  assert.equal(result.exitCode, 0);
+  assert.equal(readFileSync(join(hosts.get('a')!.dir, 'count'), 'utf8').trim(), '3');
+});
+
+test('serial runs the whole play batch by batch', async () => {
+  const dir = project({
+    'inventory.yml': inventory('h1', 'h2', 'h3', 'h4', 'h5'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  serial: [1, 2]
+  tasks:
+    - name: one
+      command: "true"
+    - name: two
+      command: "true"
+`),
+  });
+  const { events } = await run(dir);
+  const seq = events.filter((e) => e.type === 'host:result').map((e) => (e.type === 'host:result' ? `${e.host}:${e.task.name}` : ''));
+  assert.deepEqual(seq, ['h1:one', 'h1:two', 'h2:one', 'h3:one', 'h2:two', 'h3:two', 'h4:one', 'h5:one', 'h4:two', 'h5:two']);
+  assert.equal(events.filter((e) => e.type === 'batch:start').length, 3);
+});
+
+test('strategy free: a fast host finishes its tasks while a slow one is still busy', async () => {
+  const dir = project({
+    'inventory.yml': inventory('fast', 'slow'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  strategy: free
+  tasks:
+    - name: first
+      shell: "if [ $HOST_NAME = slow ]; then sleep 0.6; fi"
+    - name: second
+      command: "true"
+`),
+  });
+  const { events } = await run(dir);
+  const seq = events.filter((e) => e.type === 'host:result').map((e) => (e.type === 'host:result' ? `${e.host}:${e.task.name}` : ''));
+  assert.ok(seq.indexOf('fast:second') < seq.indexOf('slow:first'), seq.join(' '));
+});
+
+test('check mode: commands without creates are skipped and nothing runs', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: would write
+      command: touch marker
+`),
+  });
+  const { result, statuses, hosts } = await run(dir, { check: true });
+  assert.equal(result.exitCode, 0);
+  assert.deepEqual(statuses('a'), [['would write', 'skipped']]);
+  assert.equal(existsSync(join(hosts.get('a')?.dir ?? join(dir, 'hosts/a'), 'marker')), false);
+});
+
+test('tags and skip-tags select tasks; never and always behave as in Ansible', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - { name: build, command: "true", tags: [build] }
+    - { name: config, command: "true", tags: [config] }
+    - { name: always, command: "true", tags: [always] }
+    - { name: never, command: "true", tags: [never] }
+    - { name: plain, command: "true" }
+`),
+  });
+  assert.deepEqual((await run(dir, { tags: ['config'] })).statuses('a').map(([n]) => n), ['config', 'always']);
+  assert.deepEqual((await run(dir, { skipTags: ['build'] })).statuses('a').map(([n]) => n), ['config', 'always', 'plain']);
+  assert.deepEqual((await run(dir)).statuses('a').map(([n]) => n), ['build', 'config', 'always', 'plain']);
+});
+
+test('set_fact beats play vars, extra vars beat set_fact', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  vars: { color: red, size: small }
+  tasks:
+    - set_fact: { color: blue, size: large }
+    - assert:
+        that: [(eq color "blue"), (eq size "huge")]
+`),
+  });
+  const { result } = await run(dir, { extraVars: { size: 'huge' } });
+  assert.equal(result.exitCode, 0, JSON.stringify(result.tasks));
+});
+
+test('run_once runs on one host and shares its registered result', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a', 'b'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: echo once
+      run_once: true
+      register: r
+    - assert:
+        that: (eq r.stdout "once")
+`),
+  });
+  const { result, statuses } = await run(dir);
+  assert.equal(result.exitCode, 0);
+  assert.equal(statuses('b')[0]![0], 'assert');
+});
+
+test('any_errors_fatal stops the play for every host', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a', 'b'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - command: sh -c "test $HOST_NAME = a"
+    - name: next
+      command: "true"
+`),
+  });
+  const { result, statuses } = await run(dir);
+  assert.equal(result.exitCode, 2);
+  assert.equal(statuses('a').some(([n]) => n === 'next'), false);
+});
+
+test('include_tasks with a loop runs the file once per item', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'step.yml': '- name: step\n  command: "touch {{ item }}"\n',
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - include_tasks: step.yml
+      loop: [one, two]
+`),
+  });
+  const { result, hosts } = await run(dir);
+  assert.equal(result.exitCode, 0, JSON.stringify(result.tasks));
+  assert.ok(existsSync(join(hosts.get('a')!.dir, 'one')) && existsSync(join(hosts.get('a')!.dir, 'two')));
+});
+
+test('an abort signal stops starting tasks and exits 99', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: slow
+      command: sleep 0.3
+    - name: never
+      command: "true"
+`),
+  });
+  const stop = new AbortController();
+  setTimeout(() => stop.abort(), 100);
+  const { result, statuses } = await run(dir, { signal: stop.signal });
+  assert.equal(result.exitCode, 99);
+  assert.deepEqual(statuses('a').map(([n]) => n), ['slow']);
+});
