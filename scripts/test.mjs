@@ -27,6 +27,12 @@ function runNode(args, env = {}) {
 }
 
 let failed = false;
+const labCli = join(root, 'src/lab/main.ts');
+// The unit tests of the SSH transport start a private sshd on loopback and use sudo: install them first.
+if (runNode([labCli, 'deps']) !== 0) {
+  console.error('installing the Debian packages the tests need failed');
+  process.exit(1);
+}
 if (which === 'all' || which === 'unit') {
   const files = testFiles('test/unit');
   if (files.length === 0) { console.error('no unit tests found'); process.exit(1); }
@@ -35,7 +41,6 @@ if (which === 'all' || which === 'unit') {
 if (which === 'all' || which === 'lab') {
   const files = testFiles('test/lab');
   if (files.length > 0) {
-    const labCli = join(root, 'src/lab/cli.ts');
     const down = () => runNode([labCli, 'down']);
     const onSignal = () => { down(); process.exit(99); };
     process.on('SIGINT', onSignal);

@@ -73,7 +73,7 @@ export function playbookProgram(version: string): Command {
     .helpOption('-h, --help')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeErr: () => undefined });
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
   return program;
 }
 

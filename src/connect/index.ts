@@ -1,10 +1,9 @@
 import type { Connection } from '../core/connection.js';
 import { LocalConnection } from './local.js';
-import { connectSsh } from './ssh.js';
 import { targetFromVars, type ConnectOptions } from './target.js';
 
 export { LocalConnection } from './local.js';
-export { SshConnection, connectSsh } from './ssh.js';
+export type { SshConnection } from './ssh.js';
 export { targetFromVars, type ConnectOptions, type SshTarget } from './target.js';
 export type { HostKeyChecking } from './hostKeyCheck.js';
 export { AuthenticationError, BecomeError, CommandTimeoutError, HostKeyError } from './errors.js';
@@ -21,5 +20,7 @@ export function isLocalHost(host: string, vars: Record<string, unknown>): boolea
 
 export async function openConnection(host: string, vars: Record<string, unknown>, opts: ConnectOptions = {}, signal?: AbortSignal): Promise<Connection> {
   if (isLocalHost(host, vars)) return new LocalConnection(host);
+  // ssh2 is loaded on the first SSH connection only: --syntax-check and local runs never pay for it.
+  const { connectSsh } = await import('./ssh.js');
   return connectSsh(targetFromVars(host, vars, opts), signal);
 }

@@ -40,6 +40,8 @@ export interface Plan {
 }
 
 export interface ApplyResult {
+  /** False when applying showed nothing needed changing after all (e.g. a forced download with the same content). */
+  changed?: boolean;
   result?: Record<string, unknown>;
   effects?: Effect[];
   warnings?: string[];

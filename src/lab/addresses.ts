@@ -1,3 +1,4 @@
+import { NAME_PREFIX } from './paths.js';
 /** The lab's one private /24: the bridge takes .1, hosts are numbered from .10. Pure, so it is unit-tested. */
 import { LabError } from '../core/errors.js';
 import { DEFAULT_SUBNET } from './paths.js';
@@ -67,5 +68,5 @@ export function hostNames(hosts: number | readonly string[] | undefined, light: 
 
 /** Host-side veth names must fit the kernel's 15 characters, so they carry the address octet, not the host name. */
 export function vethName(address: string): string {
-  return `rplab-v${address.split('.')[3]}`;
+  return `${NAME_PREFIX}-v${address.split('.')[3]}`;
 }

@@ -1,11 +1,11 @@
 /**
- * `run-playbook lab up|down|status|inventory|prepare`, also runnable alone: `node --import tsx src/lab/cli.ts up`.
+ * `run-playbook lab up|down|status|inventory|prepare`, also runnable alone: `node --import tsx src/lab/main.ts up`.
  * labMain returns the exit code; only the direct entry below sets process.exitCode.
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { LabError } from '../core/errors.js';
 import { labDown, labPrepare, labUp } from './lifecycle.js';
+import { ensurePackages } from './deps.js';
 import { labInventoryPath, labStatus } from './operate.js';
 
 const USAGE = `usage: run-playbook lab <command> [options]
@@ -14,6 +14,7 @@ commands:
   down        stop the lab and remove everything it made
   status      show the lab's hosts and whether each answers on SSH
   inventory   print the lab's inventory (YAML)
+  deps        install the Debian packages the lab and the tests need
   prepare     install what the lab needs and build its caches (base image, Redis source); no hosts
 options (up):
   --hosts N          number of hosts (default 3: redismaster, redisslave1, redisslave2)
@@ -102,6 +103,10 @@ export async function labMain(argv: string[]): Promise<number> {
           throw new LabError('no lab inventory: the lab is down (run `run-playbook lab up`)');
         }
       }
+      case 'deps': {
+        await ensurePackages(log);
+        return 0;
+      }
       case 'prepare': {
         const started = Date.now();
         await labPrepare(log);
@@ -123,26 +128,4 @@ export async function labMain(argv: string[]): Promise<number> {
     }
     throw e;
   }
-}
-
-function isDirectEntry(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isDirectEntry()) {
-  // `lab up | head` closes stdout early; that is the reader's choice, not a lab failure.
-  process.stdout.on('error', () => {});
-  labMain(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`lab: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 70;
-    },
-  );
 }

@@ -16,6 +16,8 @@ export const LAB_PACKAGES = [
   'dpkg-dev',
   'apt-cacher-ng',
   'ansible-core',
+  // the connection tests use sudo on this machine (become to another user over a loopback sshd)
+  'sudo',
 ] as const;
 
 const POLICY_RC = '/usr/sbin/policy-rc.d';

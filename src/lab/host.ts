@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { LabError } from '../core/errors.js';
 import { aptProxyConf } from './aptcache.js';
 import { attempt, must, run, type ExecResult } from './exec.js';
-import { HOSTS_DIR, LOG_DIR, netnsPath } from './paths.js';
+import { HOSTS_DIR, LOG_DIR, NAME_PREFIX, netnsPath } from './paths.js';
 import { childrenOf, isAlive, stopProcess } from './processes.js';
 import { makeHostKey } from './sshKeys.js';
 import { saveState, type HostRecord, type LabState } from './state.js';
@@ -30,7 +30,7 @@ export async function mountHostRoot(state: LabState, host: HostRecord, baseDir: 
   saveState(state);
   rmSync(hostDir, { recursive: true, force: true });
   for (const d of ['upper', 'work', 'root']) mkdirSync(join(hostDir, d), { recursive: true });
-  await must('mount', ['-t', 'overlay', `rplab-${host.name}`, '-o', `lowerdir=${baseDir},upperdir=${join(hostDir, 'upper')},workdir=${join(hostDir, 'work')}`, host.rootDir]);
+  await must('mount', ['-t', 'overlay', `${NAME_PREFIX}-${host.name}`, '-o', `lowerdir=${baseDir},upperdir=${join(hostDir, 'upper')},workdir=${join(hostDir, 'work')}`, host.rootDir]);
   host.mounted = true;
   saveState(state);
 }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../core/errors.js';
-import { HTTP_PORT, LOG_DIR } from './paths.js';
+import { HTTP_PORT, LOG_DIR, NAT_COMMENT } from './paths.js';
 import type { ServiceRecord } from './state.js';
 import { waitForPort } from './wait.js';
 
@@ -16,7 +16,7 @@ const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
 const [dir, address, port] = process.argv.slice(1);
-process.title = 'run-playbook-lab-http';
+process.title = ${JSON.stringify(`${NAT_COMMENT}-http`)};
 http.createServer((req, res) => {
   const name = decodeURIComponent((req.url || '/').split('?')[0].slice(1));
   if ((req.method !== 'GET' && req.method !== 'HEAD') || !/^[A-Za-z0-9._+-]+$/.test(name) || name.startsWith('.')) {

@@ -17,7 +17,7 @@ import { startFileServer } from './http.js';
 import { writeInventory } from './inventory.js';
 import { prepareLightHosts, removeLightHost, removePrivsepDir, startLightHost } from './light.js';
 import { addNat, createBridge, createHostNetwork, enableForwarding, removeHostNetwork, removeNetwork, sweepNetwork } from './network.js';
-import { BRIDGE_NAME, HOSTS_DIR, NAME_PREFIX, INVENTORY_FILE, KNOWN_HOSTS_FILE, LIGHT_DIR, LOG_DIR, RUN_DIR, STATE_FILE, netnsName } from './paths.js';
+import { BRIDGE_NAME, HOSTS_DIR, NAME_PREFIX, NAT_COMMENT, INVENTORY_FILE, KNOWN_HOSTS_FILE, LIGHT_DIR, LOG_DIR, RUN_DIR, STATE_FILE, netnsName } from './paths.js';
 import { assertCanRunLab } from './preflight.js';
 import { commandLine, isAlive, stopProcess, waitReaped } from './processes.js';
 import { ensureRedisSource } from './redisSource.js';
@@ -165,14 +165,14 @@ async function teardown(state: LabState | undefined): Promise<string[]> {
       if (pid !== undefined && isAlive(pid) && commandLine(pid).includes(expect)) stopped.push(pid);
     };
     for (const h of state.hosts) ours(h.pid, h.kind === 'full' ? 'systemd-nspawn' : 'sshd');
-    ours(state.http?.pid, 'run-playbook-lab-http');
+    ours(state.http?.pid, `${NAT_COMMENT}-http`);
     ours(state.aptCache?.pid, 'apt-cacher-ng');
     await mapLimit(state.hosts, 16, async (host) => {
       problems.push(...(host.kind === 'full' ? await removeFullHost(host) : await removeLightHost(host)));
       problems.push(...(await removeHostNetwork(host)));
     });
     for (const [service, expect] of [
-      [state.http, 'run-playbook-lab-http'],
+      [state.http, `${NAT_COMMENT}-http`],
       [state.aptCache, 'apt-cacher-ng'],
     ] as const) {
       const p = await stopProcess(service?.pid, expect);
@@ -207,7 +207,7 @@ function removeIfEmpty(dir: string): void {
 
 /** Lab processes a crash left unrecorded, recognised by lab-only markers in their command line. */
 async function sweepProcesses(stopped: number[]): Promise<string[]> {
-  const markers = [`--network-namespace-path=/run/netns/${NAME_PREFIX}-`, `${LIGHT_DIR}/`, `${RUN_DIR}/apt-cacher-ng`, 'run-playbook-lab-http'];
+  const markers = [`--network-namespace-path=/run/netns/${NAME_PREFIX}-`, `${LIGHT_DIR}/`, `${RUN_DIR}/apt-cacher-ng`, `${NAT_COMMENT}-http`];
   const problems: string[] = [];
   const found: { pid: number; marker: string }[] = [];
   for (const entry of readdirSync('/proc')) {

@@ -2,6 +2,7 @@ import { defineModule } from '../core/registry.js';
 import { ModuleError } from '../core/errors.js';
 import { asList } from './system/remote.js';
 
+const groupList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } as const;
 
 const schema = {
   type: 'object',
@@ -11,8 +12,9 @@ const schema = {
     name: { type: 'string', description: 'The host to add (alias hostname, host); `name:port` sets ansible_port.' },
     hostname: { type: 'string', description: 'Alias of name.' },
     host: { type: 'string', description: 'Alias of name.' },
-    // group/groupname (aliases) are read from the open map: declaring them too makes the derived type too deep.
-    groups: { description: 'Groups to add the host to (aliases group, groupname: a name or a list).' },
+    groups: { ...groupList, description: 'Groups to add the host to: a name or a list (aliases group, groupname).' },
+    group: { ...groupList, description: 'Alias of groups.' },
+    groupname: { ...groupList, description: 'Alias of groups.' },
   },
 } as const;
 
@@ -41,7 +43,6 @@ export default defineModule<typeof schema, NewHost>({
     returns: { add_host: '{host_name, groups, host_vars}' },
   },
   async read(_ctx, args): Promise<NewHost> {
-    // The schema's open map makes the derived type too deep to destructure; the keys are checked by the schema.
     const { name, hostname, host, groups, group, groupname, ...vars } = args as Record<string, unknown>;
     const spec = (name ?? hostname ?? host) as string | undefined;
     if (!spec) throw new ModuleError('add_host needs a name (or hostname)');

@@ -21,7 +21,7 @@ interface Outcome {
   evaluated: number;
 }
 
-export default defineModule({
+export default defineModule<typeof schema, Outcome>({
   name: 'assert',
   schema,
   local: true,

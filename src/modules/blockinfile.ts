@@ -1,4 +1,4 @@
-import { defineModule, type FromSchema, type Plan } from '../core/registry.js';
+import { defineModule, type ModuleContext, type FromSchema, type Plan } from '../core/registry.js';
 import { attributeProperties } from './support/attributeSchema.js';
 import { editBlock } from './support/blockEdit.js';
 import { applyTextEdit, planTextEdit, readTextFile, type TextFileState } from './support/textFile.js';
@@ -40,7 +40,7 @@ export function planBlockinfile(current: TextFileState, args: Args): Plan {
   return planTextEdit(current, a, (content) => editBlock(content, a), { absentIsNoop: a.state === 'absent', module: 'blockinfile' });
 }
 
-export default defineModule({
+export default defineModule<typeof schema, TextFileState>({
   name: 'blockinfile',
   schema,
   meta: {
@@ -49,13 +49,13 @@ export default defineModule({
     example: '- name: Sentinel hosts\n  blockinfile:\n    path: /etc/hosts\n    marker: "# {mark} redis sentinels"\n    block: |\n      10.0.0.11 sentinel-1\n      10.0.0.12 sentinel-2',
     returns: { msg: "'Block inserted', 'Block removed', 'File created' or ''.", backup: 'The backup copy, when backup made one.' },
   },
-  async read(ctx, args: Args): Promise<TextFileState> {
+  async read(ctx: ModuleContext, args: Args): Promise<TextFileState> {
     const a = blockArgs(args);
     checkFileArgs(a);
     return readTextFile(ctx, a.path);
   },
   plan: (current: TextFileState, args: Args) => planBlockinfile(current, args),
-  async apply(ctx, plan, args: Args, current: TextFileState) {
+  async apply(ctx: ModuleContext, plan: Plan, args: Args, current: TextFileState) {
     return { result: await applyTextEdit(ctx, plan, current, blockArgs(args)) };
   },
 });

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { ModuleError } from '../core/errors.js';
-import { defineModule, type FromSchema } from '../core/registry.js';
+import { defineModule, type Plan, type ModuleContext, type FromSchema } from '../core/registry.js';
 import { sh } from '../core/sh.js';
 import { planGuarded, readGuards, runForResult, type Guards, type GuardState } from './support/runCommand.js';
 import { splitWords } from './support/words.js';
@@ -44,7 +44,7 @@ export function commandWords(args: { cmd?: string | undefined; argv?: readonly s
 export const stdinText = (args: { stdin?: string | undefined; stdin_add_newline?: boolean | undefined }): string | undefined =>
   args.stdin === undefined ? undefined : args.stdin_add_newline === false ? args.stdin : `${args.stdin}\n`;
 
-export default defineModule({
+export default defineModule<typeof schema, GuardState>({
   name: 'command',
   schema,
   freeForm: 'cmd',
@@ -62,14 +62,14 @@ export default defineModule({
       delta: 'How long the command ran.',
     },
   },
-  async read(ctx, args: Args): Promise<GuardState> {
+  async read(ctx: ModuleContext, args: Args): Promise<GuardState> {
     commandWords(args);
     return readGuards(ctx, guardsFor(args));
   },
   plan(current: GuardState, args: Args) {
     return planGuarded(current, guardsFor(args), `run ${commandWords(args).join(' ')}`);
   },
-  async apply(ctx, _plan, args: Args) {
+  async apply(ctx: ModuleContext, _plan: Plan, args: Args) {
     // a subshell, so even a builtin word (cd, exit) cannot alter the connection's persistent shell
     const cmd = sh`(${commandWords(args)})`;
     return { result: { ...(await runForResult(ctx, cmd, { cwd: args.chdir, stdin: stdinText(args), strip: args.strip_empty_ends !== false, what: 'command' })) } };

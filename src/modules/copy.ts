@@ -88,7 +88,7 @@ async function readTargets(ctx: ModuleContext, pairs: { path: string; data: Buff
   return { kind: 'files', dest: pairs.length === 1 && dirs.length === 0 ? pairs[0]!.path : '', targets, dirs: dirs.map((path, i) => ({ path, state: states[i]! })) };
 }
 
-export default defineModule({
+export default defineModule<typeof schema, CopyState>({
   name: 'copy',
   schema,
   meta: {
@@ -106,7 +106,7 @@ export default defineModule({
       backup_file: 'The backup copy, when backup made one.',
     },
   },
-  async read(ctx, args: Args): Promise<CopyState> {
+  async read(ctx: ModuleContext, args: Args): Promise<CopyState> {
     checkFileArgs(args);
     if (args.content !== undefined && args.src !== undefined) throw new ModuleError('copy: give either src or content, not both');
     if (args.content === undefined && args.src === undefined) throw new ModuleError('copy: src or content is required');
@@ -143,7 +143,7 @@ export default defineModule({
     return readTargets(ctx, [{ path: dest, data: readFileSync(local) }], []);
   },
   plan: (current: CopyState, args: Args) => planCopy(current, args),
-  async apply(ctx, plan, args: Args, current: CopyState) {
+  async apply(ctx: ModuleContext, plan: Plan, args: Args, current: CopyState) {
     const want: DesiredAttributes & { backup?: boolean | undefined; validate?: string | undefined } = args;
     if (current.kind === 'remote') {
       for (const change of plan.changes) {

@@ -17,7 +17,7 @@ interface Shown {
   verbosity: number;
 }
 
-export default defineModule({
+export default defineModule<typeof schema, Shown>({
   name: 'debug',
   schema,
   local: true,

@@ -8,7 +8,7 @@ const schema = {
   },
 } as const;
 
-export default defineModule({
+export default defineModule<typeof schema, string>({
   name: 'fail',
   schema,
   local: true,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import { ModuleError } from '../core/errors.js';
-import { defineModule, type FromSchema, type Plan } from '../core/registry.js';
+import { defineModule, type ModuleContext, type FromSchema, type Plan } from '../core/registry.js';
 import { digest } from './support/checksum.js';
 import { diffableText } from './support/diff.js';
 import { statPath, type FileState } from './support/fileState.js';
@@ -48,7 +48,7 @@ export function planFetch(current: FetchState, args: Args): Plan {
   };
 }
 
-export default defineModule({
+export default defineModule<typeof schema, FetchState>({
   name: 'fetch',
   schema,
   meta: {
@@ -57,7 +57,7 @@ export default defineModule({
     example: '- name: Collect each Redis config\n  fetch:\n    src: /etc/redis/redis.conf\n    dest: collected/',
     returns: { dest: 'Local path written.', checksum: 'sha1 of the file.', remote_checksum: 'sha1 on the host.', src: 'The path on the host.' },
   },
-  async read(ctx, args: Args): Promise<FetchState> {
+  async read(ctx: ModuleContext, args: Args): Promise<FetchState> {
     const local = resolve(localPathFor(ctx.host, args));
     const remote = await statPath(ctx, args.src, { checksum: 'sha1', follow: true });
     const state: FetchState = { local, remote };
@@ -70,7 +70,7 @@ export default defineModule({
     return state;
   },
   plan: (current: FetchState, args: Args) => planFetch(current, args),
-  async apply(ctx, plan, args: Args, current: FetchState) {
+  async apply(ctx: ModuleContext, plan: Plan, args: Args, current: FetchState) {
     if (plan.changes.length === 0) return { result: plan.result ?? {} };
     let data: Buffer;
     try {

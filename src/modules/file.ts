@@ -212,7 +212,7 @@ export function commandsFor(detail: Detail, path: string, args: Args): Command[]
   }
 }
 
-export default defineModule({
+export default defineModule<typeof schema, FileModuleState>({
   name: 'file',
   schema,
   meta: {
@@ -221,7 +221,7 @@ export default defineModule({
     example: '- name: Redis data folder\n  file:\n    path: /var/lib/redis\n    state: directory\n    owner: redis\n    group: redis\n    mode: "0750"',
     returns: { path: 'The path managed.', state: 'The state it is in now.', src: 'Link target (link/hard).', mode: 'Mode (directory).', size: 'Size (file).' },
   },
-  async read(ctx, args: Args): Promise<FileModuleState> {
+  async read(ctx: ModuleContext, args: Args): Promise<FileModuleState> {
     checkFileArgs(args);
     const path = pathOf(args);
     const self = await statPath(ctx, path);
@@ -239,7 +239,7 @@ export default defineModule({
     return state;
   },
   plan: (current: FileModuleState, args: Args) => planFile(current, args),
-  async apply(ctx: ModuleContext, plan, args: Args, current: FileModuleState) {
+  async apply(ctx: ModuleContext, plan: Plan, args: Args, current: FileModuleState) {
     for (const change of plan.changes) {
       for (const cmd of commandsFor(change.detail as Detail, current.path, args)) await runChecked(ctx, cmd, change.summary);
     }

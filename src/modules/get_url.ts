@@ -127,7 +127,7 @@ async function downloadOnController(ctx: ModuleContext, args: Args, current: Get
   return sum;
 }
 
-export default defineModule({
+export default defineModule<typeof schema, GetUrlState>({
   name: 'get_url',
   schema,
   meta: {
@@ -136,7 +136,7 @@ export default defineModule({
     example: '- name: Download Redis\n  get_url:\n    url: https://download.redis.io/releases/redis-7.2.5.tar.gz\n    dest: /usr/local/src/redis-7.2.5.tar.gz\n    checksum: "sha256:…"',
     returns: { dest: 'Path on the host.', url: 'The URL.', checksum_dest: 'Digest of the file (algorithm of `checksum`, else sha1).' },
   },
-  async read(ctx, args: Args): Promise<GetUrlState> {
+  async read(ctx: ModuleContext, args: Args): Promise<GetUrlState> {
     checkFileArgs(args);
     const { algorithm, hex } = expectedChecksum(args);
     let dest = args.dest;
@@ -148,7 +148,7 @@ export default defineModule({
     return { dest, state, algorithm, ...(hex ? { expected: hex } : {}) };
   },
   plan: (current: GetUrlState, args: Args) => planGetUrl(current, args),
-  async apply(ctx, plan, args: Args, current: GetUrlState) {
+  async apply(ctx: ModuleContext, plan: Plan, args: Args, current: GetUrlState) {
     let sum: string | undefined;
     for (const change of plan.changes) {
       if ((change.detail as { kind: string }).kind === 'download') {

@@ -14,7 +14,7 @@ const schema = {
   },
 } as const;
 
-export default defineModule({
+export default defineModule<typeof schema, { group: string; parents: string[] }>({
   name: 'group_by',
   schema,
   local: true,

@@ -59,7 +59,7 @@ interface Loaded {
   files: string[];
 }
 
-export default defineModule({
+export default defineModule<typeof schema, Loaded>({
   name: 'include_vars',
   schema,
   local: true,

@@ -1,5 +1,5 @@
 import { ModuleError } from '../core/errors.js';
-import { defineModule, type FromSchema, type Plan } from '../core/registry.js';
+import { defineModule, type ModuleContext, type FromSchema, type Plan } from '../core/registry.js';
 import { attributeProperties } from './support/attributeSchema.js';
 import { editLines, lineEditProblem } from './support/lineEdit.js';
 import { applyTextEdit, planTextEdit, readTextFile, type TextFileState } from './support/textFile.js';
@@ -44,7 +44,7 @@ export function planLineinfile(current: TextFileState, args: Args): Plan {
   return planTextEdit(current, a, (content) => editLines(content ?? '', a), { absentIsNoop: a.state === 'absent', module: 'lineinfile' });
 }
 
-export default defineModule({
+export default defineModule<typeof schema, TextFileState>({
   name: 'lineinfile',
   schema,
   meta: {
@@ -53,7 +53,7 @@ export default defineModule({
     example: '- name: Let Redis overcommit memory\n  lineinfile:\n    path: /etc/sysctl.conf\n    regexp: "^vm.overcommit_memory"\n    line: "vm.overcommit_memory = 1"',
     returns: { msg: "'line added', 'line replaced', 'N line(s) removed' or ''.", backup: 'The backup copy, when backup made one.' },
   },
-  async read(ctx, args: Args): Promise<TextFileState> {
+  async read(ctx: ModuleContext, args: Args): Promise<TextFileState> {
     const a = lineArgs(args);
     checkFileArgs(a);
     const problem = lineEditProblem(a);
@@ -61,7 +61,7 @@ export default defineModule({
     return readTextFile(ctx, a.path);
   },
   plan: (current: TextFileState, args: Args) => planLineinfile(current, args),
-  async apply(ctx, plan, args: Args, current: TextFileState) {
+  async apply(ctx: ModuleContext, plan: Plan, args: Args, current: TextFileState) {
     return { result: await applyTextEdit(ctx, plan, current, lineArgs(args)) };
   },
 });

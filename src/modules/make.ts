@@ -55,7 +55,7 @@ async function question(ctx: ModuleContext, args: Args): Promise<boolean | 'unkn
   return r.code === 0 ? true : r.code === 1 ? false : 'unknown';
 }
 
-export default defineModule({
+export default defineModule<typeof schema, MakeState>({
   name: 'make',
   schema,
   meta: {
@@ -64,13 +64,13 @@ export default defineModule({
     example: '- name: Build Redis\n  make:\n    chdir: /usr/local/src/redis-7.2.5\n    params:\n      BUILD_TLS: "yes"\n    creates: /usr/local/src/redis-7.2.5/src/redis-server',
     returns: { rc: 'Exit code of make.', stdout: 'Output of make.', stderr: 'Errors of make.', command: 'The command run.' },
   },
-  async read(ctx, args: Args): Promise<MakeState> {
+  async read(ctx: ModuleContext, args: Args): Promise<MakeState> {
     const guards = await readGuards(ctx, guardsFor({ chdir: args.chdir, creates: args.creates }));
     if (guards.skip) return { skip: guards.skip, upToDate: false };
     return { upToDate: await question(ctx, args) };
   },
   plan: (current: MakeState, args: Args) => planMake(current, args),
-  async apply(ctx, _plan, args: Args) {
+  async apply(ctx: ModuleContext, _plan: Plan, args: Args) {
     const out = await runForResult(ctx, makeCommand(args, false), { cwd: args.chdir, what: 'make', stream: true });
     return { result: { ...out, command: out.cmd } };
   },

@@ -28,7 +28,7 @@ const EFFECTS: Record<Action, Effect[]> = {
   reset_connection: [],
 };
 
-export default defineModule({
+export default defineModule<typeof schema, Action>({
   name: 'meta',
   schema,
   local: true,

@@ -19,7 +19,7 @@ interface Paused {
   userInput?: string;
 }
 
-export default defineModule({
+export default defineModule<typeof schema, Paused>({
   name: 'pause',
   schema,
   local: true,

@@ -13,7 +13,7 @@ interface Facts {
   cacheable: boolean;
 }
 
-export default defineModule({
+export default defineModule<typeof schema, Facts>({
   name: 'set_fact',
   schema,
   local: true,

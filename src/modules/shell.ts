@@ -1,5 +1,5 @@
 import { ModuleError } from '../core/errors.js';
-import { defineModule, type FromSchema } from '../core/registry.js';
+import { defineModule, type Plan, type ModuleContext, type FromSchema } from '../core/registry.js';
 import { sh } from '../core/sh.js';
 import { guardsFor, stdinText } from './command.js';
 import { planGuarded, readGuards, runForResult, type GuardState } from './support/runCommand.js';
@@ -25,7 +25,7 @@ function script(args: { cmd?: string | undefined }): string {
   return args.cmd;
 }
 
-export default defineModule({
+export default defineModule<typeof schema, GuardState>({
   name: 'shell',
   schema,
   freeForm: 'cmd',
@@ -43,14 +43,14 @@ export default defineModule({
       delta: 'How long the script ran.',
     },
   },
-  async read(ctx, args: Args): Promise<GuardState> {
+  async read(ctx: ModuleContext, args: Args): Promise<GuardState> {
     script(args);
     return readGuards(ctx, guardsFor(args));
   },
   plan(current: GuardState, args: Args) {
     return planGuarded(current, guardsFor(args), `run ${script(args)}`);
   },
-  async apply(ctx, _plan, args: Args) {
+  async apply(ctx: ModuleContext, _plan: Plan, args: Args) {
     // The script is one quoted argument of its own shell: `exit`, `cd` or `set -e` in it stay inside that process.
     const cmd = sh`${args.executable ?? '/bin/sh'} -c ${script(args)}`;
     const out = await runForResult(ctx, cmd, { cwd: args.chdir, stdin: stdinText(args), strip: args.strip_empty_ends !== false, what: 'shell' });

@@ -1,5 +1,5 @@
 import { ModuleError, trimOutput } from '../core/errors.js';
-import { defineModule, type FromSchema, type Plan } from '../core/registry.js';
+import { defineModule, type ModuleContext, type FromSchema, type Plan } from '../core/registry.js';
 import { sh } from '../core/sh.js';
 
 const schema = {
@@ -17,7 +17,7 @@ export interface SlurpState {
   content: string;
 }
 
-export default defineModule({
+export default defineModule<typeof schema, SlurpState>({
   name: 'slurp',
   schema,
   meta: {
@@ -26,7 +26,7 @@ export default defineModule({
     example: '- name: Read the sentinel config\n  slurp:\n    src: /etc/redis/sentinel.conf\n  register: sentinel_conf',
     returns: { content: 'The file content, base64.', encoding: "Always 'base64'.", source: 'The path read.' },
   },
-  async read(ctx, args: Args): Promise<SlurpState> {
+  async read(ctx: ModuleContext, args: Args): Promise<SlurpState> {
     const source = args.src ?? args.path;
     if (!source) throw new ModuleError('slurp: src is required');
     const r = await ctx.run(sh`base64 -w0 -- ${source}`);

@@ -1,4 +1,4 @@
-import { defineModule, type FromSchema, type Plan } from '../core/registry.js';
+import { defineModule, type ModuleContext, type FromSchema, type Plan } from '../core/registry.js';
 import { CHECKSUM_ALGORITHMS, statPath, type ChecksumAlgorithm, type FileState } from './support/fileState.js';
 import { formatMode } from './support/fileMode.js';
 
@@ -45,7 +45,7 @@ export function statResult(path: string, s: FileState): Record<string, unknown> 
   };
 }
 
-export default defineModule({
+export default defineModule<typeof schema, StatState>({
   name: 'stat',
   schema,
   meta: {
@@ -54,7 +54,7 @@ export default defineModule({
     example: '- name: Is Redis built?\n  stat:\n    path: /usr/local/bin/redis-server\n  register: redis_bin',
     returns: { stat: 'exists, path, mode, isreg, isdir, islnk, uid, gid, pw_name, gr_name, size, mtime, inode, dev, executable, checksum, lnk_target.' },
   },
-  async read(ctx, args: Args): Promise<StatState> {
+  async read(ctx: ModuleContext, args: Args): Promise<StatState> {
     const path = args.path ?? args.dest ?? args.name ?? '';
     const algorithm: ChecksumAlgorithm | false = args.get_checksum === false ? false : (args.checksum_algorithm ?? 'sha1');
     return { path, state: await statPath(ctx, path, { checksum: algorithm, follow: args.follow === true }) };

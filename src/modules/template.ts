@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ModuleError } from '../core/errors.js';
-import { defineModule, type Change, type FromSchema, type Plan } from '../core/registry.js';
+import { defineModule, type ModuleContext, type Change, type FromSchema, type Plan } from '../core/registry.js';
 import { attributeProperties } from './support/attributeSchema.js';
 import { applyFileChanges, fileResult, planContentTarget, readContentTarget, type ContentTarget } from './support/contentFile.js';
 import { modeProblem } from './support/fileMode.js';
@@ -30,11 +30,11 @@ export function planTemplate(current: ContentTarget, args: Args): Plan {
   if (current.state.exists && current.state.type === 'directory') {
     throw new ModuleError(`dest ${args.dest} is a directory; give the full path of the file to write`);
   }
-  const changes: Change[] = planContentTarget(current, args, { force: args.force });
+  const changes: Change[] = planContentTarget(current, { owner: args.owner, group: args.group, mode: args.mode }, { force: args.force });
   return { changes, result: fileResult(args.dest, current.state, current.data, args) };
 }
 
-export default defineModule({
+export default defineModule<typeof schema, ContentTarget>({
   name: 'template',
   schema,
   meta: {
@@ -51,14 +51,14 @@ export default defineModule({
       backup_file: 'The backup copy, when backup made one.',
     },
   },
-  async read(ctx, args: Args): Promise<ContentTarget> {
+  async read(ctx: ModuleContext, args: Args): Promise<ContentTarget> {
     checkFileArgs(args);
     const file = findLocalSource(args.src, ctx.searchPaths.templates, 'template');
     const rendered = ctx.renderTemplate(readFileSync(file, 'utf8'), file);
     return readContentTarget(ctx, args.dest, Buffer.from(rendered, 'utf8'));
   },
   plan: (current: ContentTarget, args: Args) => planTemplate(current, args),
-  async apply(ctx, plan, args: Args, current: ContentTarget) {
+  async apply(ctx: ModuleContext, plan: Plan, args: Args, current: ContentTarget) {
     const out = await applyFileChanges(ctx, plan.changes, current.state, args);
     return { result: { ...plan.result, ...out } };
   },

@@ -66,7 +66,7 @@ async function requireUnzip(ctx: ModuleContext): Promise<void> {
   if (r.code !== 0) throw new ModuleError('unzip is not installed on the host; install it (apt: unzip) or use a tar archive');
 }
 
-export default defineModule({
+export default defineModule<typeof schema, UnarchiveState>({
   name: 'unarchive',
   schema,
   meta: {
@@ -75,7 +75,7 @@ export default defineModule({
     example: '- name: Unpack Redis\n  unarchive:\n    src: /usr/local/src/redis-7.2.5.tar.gz\n    dest: /usr/local/src\n    remote_src: true\n    creates: /usr/local/src/redis-7.2.5/Makefile',
     returns: { dest: 'The folder.', src: 'The archive.', files: 'Entries of the archive (list_files).' },
   },
-  async read(ctx, args: Args): Promise<UnarchiveState> {
+  async read(ctx: ModuleContext, args: Args): Promise<UnarchiveState> {
     checkFileArgs(args);
     const format = formatOf(args.src);
     const base: UnarchiveState = { format, destExists: false, entries: [], missing: [], check: ctx.check };
@@ -114,7 +114,7 @@ export default defineModule({
     return { ...base, destExists: dest.exists, entries, missing, ...(local ? { local } : {}) };
   },
   plan: (current: UnarchiveState, args: Args) => planUnarchive(current, args),
-  async apply(ctx, plan, args: Args, current: UnarchiveState) {
+  async apply(ctx: ModuleContext, plan: Plan, args: Args, current: UnarchiveState) {
     if (current.format === 'zip') await requireUnzip(ctx);
     let archive = args.src;
     let temp: string | undefined;

@@ -1,5 +1,5 @@
 import { ModuleError, trimOutput } from '../core/errors.js';
-import { defineModule, type FromSchema, type Plan } from '../core/registry.js';
+import { defineModule, type ModuleContext, type FromSchema, type Plan } from '../core/registry.js';
 import { sh, type Command } from '../core/sh.js';
 
 const schema = {
@@ -74,7 +74,7 @@ function describe(args: Args): string {
   return `${args.timeout ?? 300} seconds`;
 }
 
-export default defineModule({
+export default defineModule<typeof schema, WaitState>({
   name: 'wait_for',
   schema,
   meta: {
@@ -83,7 +83,7 @@ export default defineModule({
     example: '- name: Wait for Redis\n  wait_for:\n    port: 6379\n    timeout: 60',
     returns: { elapsed: 'Seconds waited.', state: 'The state waited for.', port: 'The port.', path: 'The path.' },
   },
-  async read(ctx, args: Args): Promise<WaitState> {
+  async read(ctx: ModuleContext, args: Args): Promise<WaitState> {
     if (args.path !== undefined && args.port !== undefined) throw new ModuleError('wait_for: give port or path, not both');
     // Under --check, what we wait for may be what an earlier (planned-only) task would start: look once, never wait.
     const once = ctx.check;

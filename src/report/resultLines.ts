@@ -2,7 +2,7 @@
  * Text of one host's outcome, Ansible style: `ok: [host]`, `changed: [host] => (item=x)`,
  * `fatal: [host]: FAILED! => {...}`. Takes results already passed through redact.ts.
  */
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { diffLib } from '../core/patch.js';
 import { trimOutput } from '../core/errors.js';
 import type { Diff, HostResult } from '../core/events.js';
 import type { Palette } from './colors.js';
@@ -114,8 +114,8 @@ export function diffText(diffs: Diff[], palette: Palette): string {
   for (const d of diffs) {
     if (d.before === d.after) continue;
     const suffix = d.path ? `: ${d.path}` : '';
-    const patch = createTwoFilesPatch(`before${suffix}`, `after${suffix}`, d.before, d.after, undefined, undefined, {
-      headerOptions: FILE_HEADERS_ONLY,
+    const patch = diffLib().createTwoFilesPatch(`before${suffix}`, `after${suffix}`, d.before, d.after, undefined, undefined, {
+      headerOptions: diffLib().FILE_HEADERS_ONLY,
     });
     if (!patch) continue;
     const lines = patch.replace(/\n$/, '').split('\n').map((line) => colorDiffLine(line, palette));

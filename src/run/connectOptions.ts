@@ -1,7 +1,6 @@
 import type { Vars } from '../core/model.js';
 import { Secret } from '../core/sh.js';
 import type { ConnectOptions } from '../connect/index.js';
-import { assertLabTarget } from '../lab/index.js';
 import type { RunPlaybookOptions } from './options.js';
 
 export function connectOptionsFrom(options: RunPlaybookOptions): ConnectOptions {
@@ -21,7 +20,8 @@ export function connectOptionsFrom(options: RunPlaybookOptions): ConnectOptions 
  * Lab hosts live in network namespaces on this machine; before a packet is sent to one, the lab proves its bridge
  * and the host's namespace exist, so nothing meant for a lab host can leave for a real network.
  */
-export function labGuard(host: string, vars: Vars): void {
+export async function labGuard(host: string, vars: Vars): Promise<void> {
   if (vars.run_playbook_lab !== true) return;
+  const { assertLabTarget } = await import('../lab/operate.js');
   assertLabTarget(String(vars.ansible_host ?? host));
 }

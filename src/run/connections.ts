@@ -12,7 +12,7 @@ export class ConnectionPool {
 
   constructor(
     private readonly options: ConnectOptions,
-    private readonly beforeConnect?: (host: string, vars: Vars) => void,
+    private readonly beforeConnect?: (host: string, vars: Vars) => Promise<void>,
     private readonly connector?: (host: string, vars: Vars) => Promise<Connection>,
   ) {}
 
@@ -21,7 +21,7 @@ export class ConnectionPool {
     if (!conn) {
       conn = (async () => {
         try {
-          this.beforeConnect?.(host, vars);
+          await this.beforeConnect?.(host, vars);
           return await (this.connector ? this.connector(host, vars) : openConnection(host, vars, this.options));
         } catch (e) {
           if (e instanceof UnreachableError) throw e;

@@ -105,7 +105,7 @@ export async function invokeModule(input: InvokeInput): Promise<Outcome> {
     }
     const applied = (await module.apply(ctx, plan, args, current)) ?? {};
     return {
-      status: 'changed',
+      status: applied.changed === false ? 'ok' : 'changed',
       data: { ...(plan.result ?? {}), ...(applied.result ?? {}) },
       diffs,
       warnings: [...warnings, ...(applied.warnings ?? [])],

@@ -199,7 +199,9 @@ function judge(pc: PlayContext, task: Task, vars: Vars, outcome: Outcome): Outco
     const failedNow = templates.evaluate(task.failedWhen, withResult(vars, task, { ...outcome, status }));
     if (failedNow) return { ...outcome, status: 'failed', msg: outcome.msg ?? `failed_when: ${task.failedWhen.map((c) => c.expr).join(' and ')}`, data: { ...outcome.data, failed_when_result: true } };
     if (status === 'failed') {
-      status = task.changedWhen.length > 0 && templates.evaluate(task.changedWhen, withResult(vars, task, { ...outcome, status: 'ok' })) ? 'changed' : outcome.data.rc !== undefined ? 'changed' : 'ok';
+      // Saved by failed_when: a command that ran counts as changed unless changed_when says otherwise.
+      if (task.changedWhen.length > 0) status = templates.evaluate(task.changedWhen, withResult(vars, task, { ...outcome, status: 'ok' })) ? 'changed' : 'ok';
+      else status = outcome.data.rc !== undefined ? 'changed' : 'ok';
       return { ...outcome, status, msg: undefined, data: { ...outcome.data, failed_when_result: false } };
     }
   }

@@ -37,7 +37,7 @@ export interface LabHandle {
   restoreNetwork(host: string): Promise<void>;
 }
 
-const LAB_CLI = fileURLToPath(new URL('../../src/lab/cli.ts', import.meta.url));
+const LAB_CLI = fileURLToPath(new URL('../../src/lab/main.ts', import.meta.url));
 let teardownRegistered = false;
 
 /** Synchronous on purpose: 'exit' handlers cannot await, and a signal must not leave the lab behind. */

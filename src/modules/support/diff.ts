@@ -1,8 +1,8 @@
-import { createTwoFilesPatch } from 'diff';
+import { diffLib } from '../../core/patch.js';
 
 /** A unified diff of one file's before/after, headed like `diff -u` (what --diff shows for a content change). */
 export function unifiedDiff(path: string, before: string, after: string): string {
-  return createTwoFilesPatch(`${path} (before)`, `${path} (after)`, before, after, undefined, undefined, { context: 3 });
+  return diffLib().createTwoFilesPatch(`${path} (before)`, `${path} (after)`, before, after, undefined, undefined, { context: 3 });
 }
 
 /** Text a person can read in a diff: binary or huge content is summarised instead of printed. */

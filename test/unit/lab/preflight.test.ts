@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../../../src/lab/cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../../../src/lab/main.ts', import.meta.url));
 
 test('without root, lab up says it needs root and changes nothing', () => {
   const node = [process.execPath, '--import', 'tsx', cli, 'up'];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { fileModules } from '../../../src/modules/fileModules.js';
 
 test('every file/command module schema compiles under strict ajv and rejects unknown arguments', () => {
