@@ -95,6 +95,8 @@ export interface ModuleDefinition<S extends JSONSchema = JSONSchema, Current = u
   secretArgs?: string[];
   /** Only looks and never connects to the host (debug, set_fact, assert): runs fully under --check. */
   local?: boolean;
+  /** Runs once per play batch, not once per host (pause), as Ansible's bypass-host-loop actions do. */
+  oncePerBatch?: boolean;
   read(ctx: ModuleContext, args: FromSchema<S>): Promise<Current>;
   plan(current: Current, args: FromSchema<S>): Plan;
   apply?(ctx: ModuleContext, plan: Plan, args: FromSchema<S>, current: Current): Promise<ApplyResult | void>;
@@ -110,6 +112,7 @@ export interface AnyModule {
   expressionArgs?: string[];
   secretArgs?: string[];
   local?: boolean;
+  oncePerBatch?: boolean;
   read(ctx: ModuleContext, args: Record<string, unknown>): Promise<unknown>;
   plan(current: unknown, args: Record<string, unknown>): Plan;
   apply?(ctx: ModuleContext, plan: Plan, args: Record<string, unknown>, current: unknown): Promise<ApplyResult | void>;

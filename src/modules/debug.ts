@@ -25,7 +25,7 @@ export default defineModule<typeof schema, Shown>({
     description: 'Shows a message or the value of a variable. Never contacts the host; runs under --check.',
     ansible: 'ansible.builtin.debug',
     example: '- debug:\n    var: redis_status.role',
-    returns: { msg: 'The message (with msg).', '<var>': 'The value of the variable, under its own name (with var).', verbosity: 'The -v level at which it is shown.' },
+    returns: { msg: 'The message (with msg).', '<var>': 'The value of the variable, under its own name (with var).', _verbosity: 'The -v level from which it is shown (only when above 0).' },
   },
   async read(ctx, args): Promise<Shown> {
     const verbosity = args.verbosity ?? 0;
@@ -36,6 +36,6 @@ export default defineModule<typeof schema, Shown>({
     return { key: 'msg', value: args.msg ?? 'Hello world!', verbosity };
   },
   plan(current) {
-    return { changes: [], result: { [current.key]: current.value, verbosity: current.verbosity } };
+    return { changes: [], result: { [current.key]: current.value, ...(current.verbosity > 0 ? { _verbosity: current.verbosity } : {}) } };
   },
 });

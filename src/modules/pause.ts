@@ -23,6 +23,7 @@ export default defineModule<typeof schema, Paused>({
   name: 'pause',
   schema,
   local: true,
+  oncePerBatch: true,
   meta: {
     description: 'Waits a given time, or until the person at the terminal presses Enter. Ctrl-C ends the wait.',
     ansible: 'ansible.builtin.pause',

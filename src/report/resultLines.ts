@@ -35,6 +35,9 @@ export function resultLine(r: HostResult, c: LineContext): string {
   switch (r.status) {
     case 'ok':
     case 'changed': {
+      // A result may ask to be shown only from some -v level on (debug's `verbosity`), as Ansible does.
+      const shownFrom = typeof r.data._verbosity === 'number' ? r.data._verbosity : 0;
+      if (shownFrom > c.verbosity) return c.palette.skipped(`skipping: ${target}`);
       const data = c.verbosity >= 1 || c.alwaysShowData ? dataSuffix(r.data, c) : '';
       return paint(`${WORD[r.status]}: ${target}${item ? ` => ${item}` : ''}${data}`);
     }
@@ -55,7 +58,9 @@ export function resultLine(r: HostResult, c: LineContext): string {
   }
 }
 
-function dataSuffix(data: Record<string, unknown>, c: LineContext): string {
+function dataSuffix(all: Record<string, unknown>, c: LineContext): string {
+  // Keys starting with _ are for the engine and reporters, not for people.
+  const data = Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('_')));
   if (Object.keys(data).length === 0) return '';
   return ` => ${toJson(data, c.alwaysShowData ? 3 : c.verbosity)}`;
 }

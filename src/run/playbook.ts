@@ -7,6 +7,7 @@ import type { RunEvent } from '../core/events.js';
 import { loadPlaybook } from '../load/playbook.js';
 import { loadInventory } from '../load/inventory.js';
 import { loadVarsDirs } from '../load/varsDirs.js';
+import { libraryDirs, loadLibraryModules } from '../load/library.js';
 import { createTemplateEngine } from '../template/index.js';
 import { createDefaultRegistry } from '../modules/index.js';
 import { ConnectionPool } from './connections.js';
@@ -48,6 +49,9 @@ export async function loadAll(options: RunPlaybookOptions): Promise<Loaded> {
   const templates = createTemplateEngine();
   const rolesPath = options.rolesPath ?? (process.env.RUN_PLAYBOOK_ROLES_PATH ?? '').split(':').filter(Boolean);
   const files = (Array.isArray(options.playbooks) ? options.playbooks : [options.playbooks]).map((f) => resolve(cwd, f));
+  const playbookDir = dirname(files[0] ?? cwd);
+  const library = await loadLibraryModules(libraryDirs(playbookDir, [join(playbookDir, 'roles'), join(cwd, 'roles'), ...rolesPath]));
+  for (const m of library) registry.register(m);
   const [playbook, inventory] = await Promise.all([
     loadPlaybook(files, { registry, templates, cwd, rolesPath, bundledRolesDir }),
     loadInventory(inventorySources(options), { cwd }),

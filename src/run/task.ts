@@ -25,14 +25,15 @@ export async function runTask(pc: PlayContext, task: Task, parent: Scope, hosts:
   const ref = taskRef(pc, task, scope);
   const active = hosts.filter((h) => h.status === 'active');
   if (active.length === 0 || run.stopping()) return;
-  const targets = scope.runOnce ? active.slice(0, 1) : active;
+  const once = scope.runOnce === true || run.registry.get(task.module)?.oncePerBatch === true;
+  const targets = once ? active.slice(0, 1) : active;
   const started = Date.now();
   run.emit({ type: 'task:start', time: started, task: ref, hosts: targets.map((h) => h.name) });
   const throttle = scope.throttle !== undefined ? createLimit(Number(scope.throttle) || 1) : undefined;
   const outcomes = await Promise.all(
     targets.map((host) => run.forks(() => (throttle ? throttle(() => runOnHost(pc, task, scope, ref, host)) : runOnHost(pc, task, scope, ref, host)))),
   );
-  if (scope.runOnce && outcomes[0]) {
+  if (once && outcomes[0]) {
     // run_once: the one result stands for every host of the batch (register and facts included), as in Ansible.
     for (const other of active.slice(1)) shareRunOnce(pc, task, other, outcomes[0]);
   }

@@ -31,7 +31,7 @@ test('control modules never contact the host and are marked local', async () => 
 });
 
 test('debug shows msg, a variable by path, and says when it is undefined', async () => {
-  assert.deepEqual((await runLocal(debug, { msg: 'hi' })).plan.result, { msg: 'hi', verbosity: 0 });
+  assert.deepEqual((await runLocal(debug, { msg: 'hi' })).plan.result, { msg: 'hi' });
   const vars = { r: { stdout_lines: ['a', 'b'], 'weird-key': 1 } };
   assert.equal((await runLocal(debug, { var: 'r.stdout_lines[1]' }, { vars })).plan.result?.['r.stdout_lines[1]'], 'b');
   assert.equal((await runLocal(debug, { var: "r['weird-key']" }, { vars })).plan.result?.["r['weird-key']"], 1);
