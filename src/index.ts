@@ -1,10 +1,10 @@
 /**
  * run-playbook's public API. Everything a user imports comes from here; the CLI is a thin layer over it.
  */
-export { runPlaybook, loadAll, exitCodeFor, type Loaded } from './run/playbook.js';
+export { runPlaybook, loadAll, exitCodeFor, loadPlaybookFiles as loadPlaybook, type Loaded } from './run/playbook.js';
 export type { RunPlaybookOptions, RunResult, TaskRecord, HostKeyChecking } from './run/options.js';
 export { EXIT } from './run/options.js';
-export { loadPlaybook, type LoadPlaybookOptions } from './load/playbook.js';
+export type { LoadPlaybookOptions } from './load/playbook.js';
 export { loadInventory } from './load/inventory.js';
 export { matchHosts } from './load/patterns.js';
 export { defineModule, ModuleRegistry } from './core/registry.js';

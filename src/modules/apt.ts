@@ -139,13 +139,18 @@ export default defineModule<typeof schema, Current>({
     const recommends = new Raw(args.install_recommends === undefined ? '' : ` -o APT::Install-Recommends=${args.install_recommends ? 'yes' : 'no'}`);
     const downgrade = new Raw(args.allow_downgrade ? ' --allow-downgrades' : '');
     const packages: string[] = [];
+    const warnings: string[] = [];
     let cacheUpdated = false;
     let lastOut = '';
     for (const change of plan.changes) {
       const step = change.detail as AptStep;
       const cmd = commandFor(step, base, recommends, downgrade);
       for (;;) {
-        const r = await ctx.run(cmd, { capture: true, signal: ctx.signal, env: { DEBIAN_FRONTEND: 'noninteractive' } });
+        // apt itself waits for the lock (DPkg::Lock::Timeout) and says so on its output: pass that on to the user.
+        const lock = lockWatcher((m) => ctx.log(`apt: ${m}; waiting (up to ${lockTimeout} s)`));
+        const r = await ctx.run(cmd, { capture: true, signal: ctx.signal, env: { DEBIAN_FRONTEND: 'noninteractive' }, onOutput: lock.onOutput });
+        const waited = lock.waited();
+        if (waited) warnings.push(`waited ${waited.seconds} s for the dpkg/apt lock (${waited.holder})`);
         if (r.code === 0) {
           lastOut = text(r.stdout);
           break;
@@ -162,9 +167,47 @@ export default defineModule<typeof schema, Current>({
       if (step.kind === 'remove') packages.push(...step.names);
       if (step.kind === 'deb') packages.push(step.path);
     }
-    return { result: { cache_updated: cacheUpdated, packages, stdout: lastOut.split('\n').slice(-20).join('\n') } };
+    return { result: { cache_updated: cacheUpdated, packages, stdout: cleanOutput(lastOut) }, warnings };
   },
 });
+
+/** Watches apt's output for "Waiting for cache lock: <who holds it>" and measures how long that lasted. */
+function lockWatcher(onFirst: (message: string) => void): {
+  onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  waited(): { seconds: number; holder: string } | undefined;
+} {
+  let firstAt: number | undefined;
+  let lastAt = 0;
+  let holder = '';
+  const pending = { stdout: '', stderr: '' };
+  return {
+    onOutput(stream, chunk) {
+      // A message may arrive split across chunks: only complete lines count.
+      const lines = (pending[stream] + chunk.toString('utf8')).split(/\r?\n|\r/);
+      pending[stream] = (lines.pop() ?? '').slice(-1000);
+      const m = lines.map((l) => /Waiting for cache lock: (.*)$/.exec(l)).filter((x) => x !== null).pop();
+      if (!m) return;
+      lastAt = Date.now();
+      holder = m[1]!.replace(/\.+$/, '').trim();
+      if (firstAt === undefined) {
+        firstAt = lastAt;
+        onFirst(holder);
+      }
+    },
+    // apt repeats its message about once a second while it waits.
+    waited: () => (firstAt === undefined ? undefined : { seconds: Math.max(1, Math.round((lastAt - firstAt) / 1000) + 1), holder }),
+  };
+}
+
+/** The last lines of apt's output without its lock-wait and progress noise (`\r`-rewritten lines). */
+function cleanOutput(out: string): string {
+  return out
+    .split('\n')
+    .map((l) => l.replace(/\r$/, '').split('\r').pop() ?? '')
+    .filter((l) => !l.startsWith('Waiting for cache lock:'))
+    .slice(-20)
+    .join('\n');
+}
 
 function commandFor(step: AptStep, base: Raw, recommends: Raw, downgrade: Raw): Command {
   switch (step.kind) {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Inventory, Playbook, Vars } from '../core/model.js';
 import type { ModuleRegistry } from '../core/registry.js';
 import type { RunEvent } from '../core/events.js';
-import { loadPlaybook } from '../load/playbook.js';
+import { loadPlaybook, type LoadPlaybookOptions } from '../load/playbook.js';
 import { loadInventory } from '../load/inventory.js';
 import { loadVarsDirs } from '../load/varsDirs.js';
 import { libraryDirs, loadLibraryModules } from '../load/library.js';
@@ -25,6 +25,20 @@ export function registryFor(options: Pick<RunPlaybookOptions, 'registry' | 'modu
   const registry = options.registry?.clone() ?? createDefaultRegistry();
   for (const m of options.modules ?? []) registry.register(m);
   return registry;
+}
+
+/**
+ * loadPlaybook for API users: the built-in modules, the standard template engine, the bundled roles and
+ * RUN_PLAYBOOK_ROLES_PATH unless told otherwise.
+ */
+export function loadPlaybookFiles(files: string | string[], opts: Partial<LoadPlaybookOptions> = {}): Promise<Playbook> {
+  return loadPlaybook(files, {
+    registry: opts.registry ?? createDefaultRegistry(),
+    templates: opts.templates ?? createTemplateEngine(),
+    rolesPath: opts.rolesPath ?? (process.env.RUN_PLAYBOOK_ROLES_PATH ?? '').split(':').filter(Boolean),
+    bundledRolesDir: opts.bundledRolesDir ?? bundledRolesDir,
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+  });
 }
 
 /** The inventory sources: as given, else ./inventory/ when present, else an empty inventory (implicit localhost only). */
