@@ -6,16 +6,22 @@ import { quote } from '../core/sh.js';
  *
  * The server is `sh -c SERVER_LOOP`: it reads a line count with the `read` builtin (which takes one byte at
  * a time from a pipe, never more than the line) and then that many lines of script, with builtins only (an
- * exec costs ~2 ms here, so none is spent on framing). Because the loop is an argument and not read from stdin,
- * the shell's parser never buffers ahead, so the byte stream stays aligned: after the script come exactly the
- * bytes the script itself consumes (a password line via `read`, then `head -c M` bytes of stdin into a file
- * of the shell's private 0700 folder). The command itself never reads the protocol stream: its stdin is that
- * file or /dev/null.
+ * exec costs 1-2 ms on a lab host, a fork 0.35 ms, so none is spent on framing). Because the loop is an
+ * argument and not read from stdin, the shell's parser never buffers ahead, so the byte stream stays aligned:
+ * after the script come exactly the bytes the script itself consumes (a password line via `read`, then
+ * `head -c M` bytes of stdin into a file of the shell's private 0700 folder, then the end marker line). The
+ * command itself never reads the protocol stream: its stdin is that file or /dev/null.
  *
- * Each command runs as `setsid sh -c INNER &` (its own process group, its pid kept in $d/pid for a kill) and
- * after it exits the shell prints `<RPEND-nonce>CODE\n` on stdout and on stderr. The nonce is 128 random
- * bits that only the server shell sees (it is printed by the printf builtin, never in any process's argv),
- * so no output can contain it by accident or design; the output is everything before it, byte for byte.
+ * A command without sudo runs as `( eval "$__rp_c" ) &`: a forked subshell, no exec at all (its text is
+ * assigned quoted, so a syntax error in it only fails the subshell, with code 2, as `sh -c` would). With sudo
+ * it runs as `setsid sudo … sh -c INNER &` (its own process group). Either way its pid goes to $d/pid with
+ * how to kill it: `t` (the subshell: its process tree, frozen then killed) or `g` (the group).
+ *
+ * The end marker `<RPEND-nonce>` is read by the server only after the command was forked, so it never is in
+ * the command's memory (a subshell shares the server's variables); the server prints `<marker>CODE\n` on
+ * stdout and on stderr once the command exits. The nonce is 128 random bits, printed by the printf builtin
+ * (never in any process's argv), so no output can contain it by accident or design; the output is
+ * everything before it, byte for byte.
  *
  * Empty lines between requests are skipped: the controller sends one as a nudge when the first of the two
  * end markers arrives. sshd does not set TCP_NODELAY on exec sessions, so the second marker would otherwise
@@ -24,6 +30,12 @@ import { quote } from '../core/sh.js';
 export const SERVER_LOOP =
   '__rp_d=$(mktemp -d "${TMPDIR:-/tmp}/.rp-sh-XXXXXXXX") || exit 97; ' + // mktemp -d makes it 0700
   `trap 'rm -rf "$__rp_d"' EXIT; trap 'exit 1' HUP PIPE TERM; ` + // a dropped connection still cleans up
+  // __rp_w KIND: called right after a command was started with `&`. Defined once, like __rp_r, so that each
+  // frame stays short: the loop reads frames one byte per syscall.
+  '__rp_w() { echo "$1 $!" > "$__rp_d/pid"; IFS= read -r __rp_m || exit 98; wait "$!"; __rp_rc=$?; unset __rp_pw; : > "$__rp_d/pid"; ' +
+  `printf '%s%d\\n' "$__rp_m" "$__rp_rc"; printf '%s%d\\n' "$__rp_m" "$__rp_rc" >&2; __rp_m=; }; ` +
+  // __rp_r: the plain case, a subshell of the server running $__rp_c, with the frame's own variables unset in it
+  '__rp_r() { ( unset __rp_x __rp_l __rp_n; eval "$__rp_c" ) < "$__rp_i" & __rp_w t; }; ' +
   `__rp_s=$(command -v setsid || echo -); printf 'RP-READY %s %s\\n' "$__rp_d" "$__rp_s"; ` +
   'while IFS= read -r __rp_n; do [ -n "$__rp_n" ] || continue; __rp_x=; ' +
   'while [ "$__rp_n" -gt 0 ]; do IFS= read -r __rp_l || exit 98; __rp_x="$__rp_x$__rp_l\n"; __rp_n=$((__rp_n - 1)); done; ' +
@@ -36,45 +48,59 @@ export function newMarker(): string {
 }
 
 export interface FrameRequest {
-  /** The launcher text (`sh -c …` or `sudo … sh -c …`). */
+  /** The launcher text (`sh -c …` or `sudo … sh -c …`); used when `inner` is not given. */
   launch: string;
+  /** Shell text to run in a forked subshell of the server (no sudo): no exec, killed as a process tree. */
+  inner?: string;
   hasSetsid: boolean;
   password?: string;
   stdin?: Buffer;
   marker: string;
 }
 
-/** The bytes to write to the server for one command. */
+/** The bytes to write to the server for one command: [count line, script, password line?, stdin?, marker line]. */
 export function encodeRequest(req: FrameRequest): Buffer[] {
-  const lines: string[] = ['__rp_i=/dev/null'];
+  const lines: string[] = [];
   if (req.password !== undefined) lines.push('IFS= read -r __rp_pw');
-  if (req.stdin) lines.push(`head -c ${req.stdin.length} > "$__rp_d/in"; __rp_i="$__rp_d/in"`);
-  const setsid = req.hasSetsid ? '"$__rp_s" ' : '';
-  if (req.password !== undefined) {
-    lines.push(`{ printf '%s\\n' "$__rp_pw"; cat "$__rp_i"; } | ${setsid}${req.launch} &`);
+  // the stdin file is truncated, not removed, after use: a builtin, no exec of rm
+  lines.push(req.stdin ? `__rp_i="$__rp_d/in"; head -c ${req.stdin.length} > "$__rp_i"` : '__rp_i=/dev/null');
+  if (req.inner !== undefined) {
+    lines.push(`__rp_c=${quote(req.inner)}`, '__rp_r');
   } else {
-    lines.push(`${setsid}${req.launch} < "$__rp_i" &`);
+    const setsid = req.hasSetsid ? '"$__rp_s" ' : '';
+    const kind = req.hasSetsid ? 'g' : 't';
+    if (req.password !== undefined) lines.push(`{ printf '%s\\n' "$__rp_pw"; cat "$__rp_i"; } | ${setsid}${req.launch} & __rp_w ${kind}`);
+    else lines.push(`${setsid}${req.launch} < "$__rp_i" & __rp_w ${kind}`);
   }
-  lines.push(
-    '__rp_p=$!; echo "$__rp_p" > "$__rp_d/pid"; wait "$__rp_p"; __rp_rc=$?; unset __rp_pw; : > "$__rp_d/pid"',
-    ...(req.stdin ? [': > "$__rp_d/in"'] : []), // builtins only: truncating costs no exec, unlike rm
-    `printf '%s%d\\n' '${req.marker}' "$__rp_rc"; printf '%s%d\\n' '${req.marker}' "$__rp_rc" >&2`,
-  );
   const script = Buffer.from(lines.join('\n') + '\n');
-  const lineCount = script.toString('latin1').split('\n').length - 1;
+  let lineCount = 0;
+  for (let at = script.indexOf(0x0a); at >= 0; at = script.indexOf(0x0a, at + 1)) lineCount++;
   const out: Buffer[] = [Buffer.from(`${lineCount}\n`), script];
   if (req.password !== undefined) {
     if (/[\n\r\0]/.test(req.password)) throw new Error('a become password cannot contain a newline or NUL');
     out.push(Buffer.from(req.password + '\n'));
   }
   if (req.stdin) out.push(req.stdin);
+  out.push(Buffer.from(req.marker + '\n'));
   return out;
 }
 
-/** The kill request, run on a separate exec channel: the whole group of the running command. */
+/**
+ * The kill request, run on a separate exec channel. `g PID`: the process group PID (sudo kill when it belongs
+ * to another user). `t PID`: PID and every descendant; each is stopped before its children are looked up, so
+ * nothing forks away between the lookup and the kill (the subshell shares the server's group, which must live).
+ */
 export function killCommand(dir: string): string {
   const pidFile = quote(`${dir}/pid`);
-  return `p=$(cat ${pidFile} 2>/dev/null) && [ -n "$p" ] && { kill -9 -- -"$p" 2>/dev/null || kill -9 "$p" 2>/dev/null || sudo -n kill -9 -- -"$p"; }`;
+  return (
+    `read -r k p < ${pidFile} 2>/dev/null; [ -n "$p" ] || exit 0; ` +
+    `if [ "$k" = g ]; then kill -9 -- -"$p" 2>/dev/null || kill -9 "$p" 2>/dev/null || sudo -n kill -9 -- -"$p"; exit; fi; ` +
+    `all=" $p "; kill -STOP "$p" 2>/dev/null; more=1; ` +
+    'while [ -n "$more" ]; do more=; for f in /proc/[0-9]*/stat; do ' +
+    '{ read -r s < "$f"; } 2>/dev/null || continue; c=${s%% *}; case $all in *" $c "*) continue;; esac; ' +
+    's=${s##*) }; set -- $s; case $all in *" $2 "*) kill -STOP "$c" 2>/dev/null; all="$all$c "; more=1;; esac; ' +
+    'done; done; kill -9 $all 2>/dev/null; exit 0'
+  );
 }
 
 /**

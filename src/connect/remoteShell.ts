@@ -83,6 +83,9 @@ export class RemoteShell {
   }
 
   private async write(parts: Buffer[]): Promise<void> {
+    // one SSH packet (and TCP segment) per command when it is small, rather than one per part
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    if (total <= 1 << 16) parts = [Buffer.concat(parts, total)];
     for (const part of parts) {
       // big stdin is sliced so backpressure is honoured without holding a second copy
       for (let off = 0; off < part.length; off += 1 << 20) {

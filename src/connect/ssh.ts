@@ -101,7 +101,7 @@ export class SshConnection implements Connection {
       opts.onOutput?.(stream, chunk);
     };
     const timeoutMs = opts.timeoutMs ?? this.target.commandTimeoutMs;
-    const request = { launch: launchText(inner.text, mode), ...(mode.kind === 'password' ? { password: mode.password } : {}), ...(stdin ? { stdin } : {}) };
+    const request = { launch: launchText(inner.text, mode), ...(mode.kind === 'direct' ? { inner: inner.text } : {}), ...(mode.kind === 'password' ? { password: mode.password } : {}), ...(stdin ? { stdin } : {}) };
     let code: number | null;
     let signal: string | null = null;
     try {
@@ -187,7 +187,7 @@ export class SshConnection implements Connection {
 
   private async runInShell(
     shell: RemoteShell,
-    request: { launch: string; password?: string; stdin?: Buffer },
+    request: { launch: string; inner?: string; password?: string; stdin?: Buffer },
     onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void,
     display: string,
     timeoutMs: number | undefined,
@@ -207,10 +207,12 @@ export class SshConnection implements Connection {
       const first = await Promise.race([done.then((code) => ({ code })), interrupted.then((error) => ({ error }))]);
       if ('code' in first) return first.code;
       await this.execSimple(killCommand(shell.dir), KILL_GRACE_MS).catch(() => undefined);
+      let grace: NodeJS.Timeout | undefined;
       const answered = await Promise.race([
         done.then(() => true, () => true),
-        new Promise<boolean>((r) => setTimeout(() => r(false), KILL_GRACE_MS)),
+        new Promise<boolean>((r) => (grace = setTimeout(() => r(false), KILL_GRACE_MS))),
       ]);
+      clearTimeout(grace); // left running, it would hold the process open for 3 s after a Ctrl-C
       if (!answered) {
         this.verbose('the shell did not answer after killing a command; replacing it');
         shell.destroy(new ShellClosedError('replaced after a kill'));

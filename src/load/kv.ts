@@ -6,7 +6,8 @@
 /** k=v parameters Ansible extracts from command/shell free text; every other token stays part of the command. */
 export const FREE_FORM_PARAMS: readonly string[] = ['chdir', 'creates', 'removes', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends', 'warn'];
 
-export type SplitResult = { ok: true; tokens: string[] } | { ok: false; error: string };
+/** `breaks[i]`: a line break came before tokens[i] (a multi-line shell script keeps its lines, as Ansible's join_args). */
+export type SplitResult = { ok: true; tokens: string[]; breaks: boolean[] } | { ok: false; error: string };
 
 /**
  * Split on unquoted whitespace, keeping each token as written (quotes included) so free text survives unchanged.
@@ -14,6 +15,13 @@ export type SplitResult = { ok: true; tokens: string[] } | { ok: false; error: s
  */
 export function splitArgs(text: string): SplitResult {
   const tokens: string[] = [];
+  const breaks: boolean[] = [];
+  let sawBreak = false;
+  const push = (token: string): void => {
+    tokens.push(token);
+    breaks.push(sawBreak && tokens.length > 1);
+    sawBreak = false;
+  };
   let cur = '';
   let quote: '"' | "'" | undefined;
   let braces = 0;
@@ -38,8 +46,9 @@ export function splitArgs(text: string): SplitResult {
       continue;
     }
     if (braces === 0 && /\s/.test(ch)) {
-      if (cur) tokens.push(cur);
+      if (cur) push(cur);
       cur = '';
+      if (ch === '\n') sawBreak = true;
       continue;
     }
     // A quote only opens at the start of a token or of a value (k="a b"), like shell words.
@@ -48,8 +57,8 @@ export function splitArgs(text: string): SplitResult {
   }
   if (quote) return { ok: false, error: `unbalanced ${quote === '"' ? 'double' : 'single'} quote in arguments` };
   if (braces > 0) return { ok: false, error: 'unclosed "{{" in arguments' };
-  if (cur) tokens.push(cur);
-  return { ok: true, tokens };
+  if (cur) push(cur);
+  return { ok: true, tokens, breaks };
 }
 
 /** Strip one pair of matching outer quotes; inside double quotes, \" and \\ are escapes. */
@@ -65,7 +74,7 @@ const KV = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
 
 export interface KvParse {
   params: Record<string, string>;
-  /** Tokens that are not k=v (or not extractable), as written, joined by single spaces. */
+  /** Tokens that are not k=v (or not extractable), as written, joined by single spaces, or by a line break where the text had one. */
   free: string;
   error?: string;
 }
@@ -79,13 +88,13 @@ export function parseKv(text: string, freeFormKeys?: readonly string[]): KvParse
   const split = splitArgs(text);
   if (!split.ok) return { params: {}, free: text, error: split.error };
   const params: Record<string, string> = {};
-  const free: string[] = [];
-  for (const token of split.tokens) {
+  let free = '';
+  split.tokens.forEach((token, i) => {
     const m = KV.exec(token);
     if (m && (!freeFormKeys || freeFormKeys.includes(m[1]!))) params[m[1]!] = unquote(m[2]!);
-    else free.push(token);
-  }
-  return { params, free: free.join(' ') };
+    else free += (free === '' ? '' : split.breaks[i] ? '\n' : ' ') + token;
+  });
+  return { params, free };
 }
 
 /** A string k=v value typed the way the module's schema wants it: `update_cache=yes` is a boolean, `port=6379` a number. */

@@ -37,7 +37,7 @@ export default defineModule<typeof schema, NewHost>({
   schema,
   local: true,
   meta: {
-    description: 'Adds a host (and its groups and variables) to the in-memory inventory for the following plays.',
+    description: 'Adds a host to the in-memory inventory for the following plays, in the given groups; every other argument becomes a host variable.',
     ansible: 'ansible.builtin.add_host',
     example: '- add_host:\n    name: "{{ sentinel.master.ip }}"\n    groups: redis_current_master\n    redis_port: 6379',
     returns: { add_host: '{host_name, groups, host_vars}' },

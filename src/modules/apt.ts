@@ -212,7 +212,9 @@ function cleanOutput(out: string): string {
 function commandFor(step: AptStep, base: Raw, recommends: Raw, downgrade: Raw): Command {
   switch (step.kind) {
     case 'update':
-      return sh`${ENV} apt-get ${base} update`;
+      // cache_valid_time reads this stamp: apt-get leaves /var/lib/apt/lists' mtime alone when nothing changed, and
+      // on Debian only apt.systemd.daily writes the stamp, so without this every run would update again.
+      return sh`${ENV} apt-get ${base} update && { mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp; }`;
     case 'install':
       return sh`${ENV} apt-get ${base}${recommends}${downgrade} install ${step.specs}`;
     case 'deb':

@@ -29,7 +29,7 @@ export default defineModule<typeof schema, Outcome>({
   meta: {
     description: 'Checks that conditions hold on the host\'s variables; the host fails with fail_msg at the first that does not.',
     ansible: 'ansible.builtin.assert',
-    example: '- assert:\n    that:\n      - redis_status.role == "master"\n      - redis_status.connected_slaves >= 2\n    fail_msg: master lost a replica',
+    example: '- assert:\n    that:\n      - (eq redis_status.role "master")\n      - (ge redis_status.connected_slaves 2)\n    fail_msg: master lost a replica',
     returns: { msg: 'The success or failure message.', assertion: 'The first condition that was false.', evaluated_to: 'false when an assertion failed.' },
   },
   async read(ctx, args): Promise<Outcome> {

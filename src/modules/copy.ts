@@ -66,11 +66,16 @@ export function planCopy(current: CopyState, args: Args): Plan {
     if (t.state.exists && t.state.type === 'directory') throw new ModuleError(`cannot write ${t.path}: it is a directory`);
     changes.push(...planContentTarget(t, args, { force: args.force }));
   }
-  const single = current.targets.length === 1 && current.dirs.length === 0 ? current.targets[0] : undefined;
+  const single = current.targets.length === 1 && current.dest === current.targets[0]!.path ? current.targets[0] : undefined;
   return { changes, result: single ? fileResult(single.path, single.state, single.data, args) : { dest: current.dest } };
 }
 
-async function readTargets(ctx: ModuleContext, pairs: { path: string; data: Buffer }[], dirs: string[]): Promise<CopyState & { kind: 'files' }> {
+async function readTargets(
+  ctx: ModuleContext,
+  pairs: { path: string; data: Buffer }[],
+  dirs: string[],
+  dest = pairs.length === 1 && dirs.length === 0 ? pairs[0]!.path : '',
+): Promise<CopyState & { kind: 'files' }> {
   const states = await statPaths(ctx, [...dirs, ...pairs.map((p) => p.path)], { checksum: 'sha1', follow: true });
   const targets: ContentTarget[] = [];
   let fetched = 0;
@@ -85,7 +90,7 @@ async function readTargets(ctx: ModuleContext, pairs: { path: string; data: Buff
     }
     targets.push(t);
   }
-  return { kind: 'files', dest: pairs.length === 1 && dirs.length === 0 ? pairs[0]!.path : '', targets, dirs: dirs.map((path, i) => ({ path, state: states[i]! })) };
+  return { kind: 'files', dest, targets, dirs: dirs.map((path, i) => ({ path, state: states[i]! })) };
 }
 
 export default defineModule<typeof schema, CopyState>({
@@ -135,8 +140,12 @@ export default defineModule<typeof schema, CopyState>({
       return readTargets(ctx, tree.files.map((f) => ({ path: posix.join(root, f.rel), data: readFileSync(f.local) })), dirs);
     }
     let dest = args.dest;
-    if (dest.endsWith('/')) dest = posix.join(dest, posix.basename(src));
-    else {
+    if (dest.endsWith('/')) {
+      // as in Ansible, a dest ending in / names a folder, created when it is missing
+      const folder = dest.replace(/\/+$/, '') || '/';
+      const path = posix.join(folder, posix.basename(src));
+      return readTargets(ctx, [{ path, data: readFileSync(local) }], [folder], path);
+    } else {
       const s = await statPath(ctx, dest, { follow: true });
       if (s.exists && s.type === 'directory') dest = posix.join(dest, posix.basename(src));
     }

@@ -16,7 +16,7 @@ export default defineModule<typeof schema, string>({
   meta: {
     description: 'Fails the host with a message; use it with `when`.',
     ansible: 'ansible.builtin.fail',
-    example: '- fail:\n    msg: "no master found among {{ groups.redis }}"\n  when: master is undefined',
+    example: '- fail:\n    msg: "{{ inventory_hostname }} has {{ ansible_memtotal_mb }} MB; Redis needs at least 1024"\n  when: (lt ansible_memtotal_mb 1024)',
     returns: { msg: 'The message.' },
   },
   async read(_ctx, args) {

@@ -29,6 +29,8 @@ export function localPathFor(host: string, args: { src: string; dest: string; fl
 export interface FetchState {
   local: string;
   remote: FileState;
+  /** --check: a missing file may be one an earlier task only planned. */
+  check?: boolean;
   localChecksum?: string;
   localText?: string;
 }
@@ -36,6 +38,7 @@ export interface FetchState {
 export function planFetch(current: FetchState, args: Args): Plan {
   const r = current.remote;
   if (!r.exists) {
+    if (current.check) return { changes: [{ summary: `fetch ${args.src} to ${current.local} (not there yet: an earlier task would create it)` }], result: { src: args.src, dest: current.local } };
     if (args.fail_on_missing === false) return { changes: [], result: { msg: 'the remote file does not exist, not transferring, ignored', file: args.src } };
     throw new ModuleError(`the remote file does not exist: ${args.src}`);
   }
@@ -58,9 +61,10 @@ export default defineModule<typeof schema, FetchState>({
     returns: { dest: 'Local path written.', checksum: 'sha1 of the file.', remote_checksum: 'sha1 on the host.', src: 'The path on the host.' },
   },
   async read(ctx: ModuleContext, args: Args): Promise<FetchState> {
-    const local = resolve(localPathFor(ctx.host, args));
+    // A relative dest is the playbook's folder's, as Ansible resolves it; the playbook's is the last search path.
+    const local = resolve(ctx.searchPaths.files.at(-1) ?? process.cwd(), localPathFor(ctx.host, args));
     const remote = await statPath(ctx, args.src, { checksum: 'sha1', follow: true });
-    const state: FetchState = { local, remote };
+    const state: FetchState = { local, remote, ...(ctx.check ? { check: true } : {}) };
     if (existsSync(local)) {
       const data = readFileSync(local);
       state.localChecksum = digest(data);

@@ -83,7 +83,8 @@ export function downloadCommand(tool: 'curl' | 'wget', args: Args, temp: string)
   }
   const h = headers.map(([k, v]) => `--header=${k}: ${v}`);
   const insecure = args.validate_certs === false ? ['--no-check-certificate'] : [];
-  return sh`wget -q -T ${timeout} ${insecure} ${h} -O ${temp} -- ${args.url}`;
+  // -nv, not -q: -q also silences the error (404, refused) that the failure message must carry
+  return sh`wget -nv -T ${timeout} ${insecure} ${h} -O ${temp} -- ${args.url}`;
 }
 
 async function downloadOnHost(ctx: ModuleContext, args: Args, current: GetUrlState): Promise<string> {
@@ -133,7 +134,7 @@ export default defineModule<typeof schema, GetUrlState>({
   meta: {
     description: 'Downloads a URL to the host (curl/wget there, or via the controller), verified by checksum; a file that is already there (and matches) is left alone.',
     ansible: 'ansible.builtin.get_url',
-    example: '- name: Download Redis\n  get_url:\n    url: https://download.redis.io/releases/redis-7.2.5.tar.gz\n    dest: /usr/local/src/redis-7.2.5.tar.gz\n    checksum: "sha256:…"',
+    example: '- name: Download Redis\n  get_url:\n    url: https://download.redis.io/releases/redis-7.2.5.tar.gz\n    dest: /usr/local/src/redis-7.2.5.tar.gz\n    checksum: "sha256:{{ redis_sha256 }}"',
     returns: { dest: 'Path on the host.', url: 'The URL.', checksum_dest: 'Digest of the file (algorithm of `checksum`, else sha1).' },
   },
   async read(ctx: ModuleContext, args: Args): Promise<GetUrlState> {

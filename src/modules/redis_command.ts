@@ -16,7 +16,7 @@ const schema = {
     password: passwordArg,
     read_only: {
       type: 'boolean',
-      description: 'Whether the command only reads. Default: known reading commands (INFO, GET, CONFIG GET, ROLE, SENTINEL MASTER, ...) run under --check; any other command is a change, skipped under --check.',
+      description: 'Whether the command only reads: a reading command runs under --check, any other is a change and is skipped under --check. Default: by the command\'s name. Known reading commands: INFO, GET, CONFIG GET, ROLE, SENTINEL MASTER, ….',
     },
   },
 } as const;

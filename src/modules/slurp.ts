@@ -15,6 +15,8 @@ type Args = FromSchema<typeof schema>;
 export interface SlurpState {
   source: string;
   content: string;
+  /** --check only: the file is not there now (an earlier, planned-only task may create it). */
+  notYet?: boolean;
 }
 
 export default defineModule<typeof schema, SlurpState>({
@@ -32,9 +34,14 @@ export default defineModule<typeof schema, SlurpState>({
     const r = await ctx.run(sh`base64 -w0 -- ${source}`);
     if (r.code !== 0) {
       const err = trimOutput(r.stderr.toString('utf8'));
+      if (ctx.check && /No such file/.test(err)) return { source, content: '', notYet: true };
       throw new ModuleError(/No such file/.test(err) ? `file not found: ${source}` : `cannot read ${source}: ${err}`);
     }
     return { source, content: r.stdout.toString('utf8').trim() };
   },
-  plan: (current: SlurpState): Plan => ({ changes: [], result: { content: current.content, encoding: 'base64', source: current.source } }),
+  plan: (current: SlurpState): Plan => ({
+    changes: [],
+    result: { content: current.content, encoding: 'base64', source: current.source },
+    ...(current.notYet ? { warnings: [`check mode: ${current.source} does not exist yet (a real run fails unless an earlier task creates it)`] } : {}),
+  }),
 });

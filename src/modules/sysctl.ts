@@ -79,7 +79,7 @@ export default defineModule<typeof schema, Current>({
     const file = args.sysctl_file ?? '/etc/sysctl.conf';
     const proc = procPath(args.name);
     const r = await ctx.run(
-      sh`echo @@kernel; cat -- ${proc} 2>/dev/null || echo @@nokernel; if [ -w ${proc} ]; then echo @@writable; fi; echo @@mode; stat -c %a -- ${file} 2>/dev/null; echo @@file; cat -- ${file} 2>/dev/null && echo @@exists`,
+      sh`echo @@kernel; cat -- ${proc} 2>/dev/null || echo @@nokernel; if [ -w ${proc} ]; then echo @@writable; fi; echo @@mode; stat -c %a -- ${file} 2>/dev/null; echo @@file; cat -- ${file} 2>/dev/null && { echo; echo @@exists; }`,
       { capture: true, signal: ctx.signal },
     );
     const out = splitSections(text(r.stdout));
@@ -87,7 +87,8 @@ export default defineModule<typeof schema, Current>({
     if (kernel === undefined && !ctx.check && (args.state ?? 'present') === 'present') {
       throw new ModuleError(`sysctl: the kernel of ${ctx.host} has no setting ${args.name} (${proc} does not exist)`);
     }
-    const fileText = out['file'] ?? '';
+    // The echo after cat keeps the file's last newline, which splitting the output into sections drops.
+    const fileText = out['exists'] !== undefined ? out['file'] ?? '' : '';
     return {
       kernel: kernel?.replace(/\n$/, ''),
       writable: out['writable'] !== undefined,

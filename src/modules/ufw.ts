@@ -95,6 +95,7 @@ export default defineModule<typeof schema, UfwCurrent>({
       defaults: parseDefaults(out['defaults'] ?? ''),
       rules: [...parseUserRules(out['user'] ?? '', false), ...parseUserRules(out['user6'] ?? '', true)],
       sshPort: ctx.sshPort,
+      check: ctx.check,
     };
   },
   plan(current, args) {

@@ -4,7 +4,7 @@ import { ModuleError, trimOutput } from '../core/errors.js';
 import { defineModule, type FromSchema, type ModuleContext, type Plan } from '../core/registry.js';
 import { sh } from '../core/sh.js';
 import { attributeProperties } from './support/attributeSchema.js';
-import { archiveFormat, extractCommand, listCommand, listLocalArchive, missingCommand, normaliseListing, type ArchiveFormat } from './support/archive.js';
+import { archiveFormat, extractCommand, listCommand, listLocalArchive, missingCommand, parseListing, type ArchiveFormat } from './support/archive.js';
 import { attributeCommands } from './support/attributes.js';
 import { resolveMode } from './support/fileMode.js';
 import { runChecked, statPath } from './support/fileState.js';
@@ -96,7 +96,7 @@ export default defineModule<typeof schema, UnarchiveState>({
       if (format === 'zip') await requireUnzip(ctx);
       const r = await ctx.run(listCommand(format, args.src));
       if (r.code !== 0) throw new ModuleError(`cannot list ${args.src}: ${trimOutput(r.stderr.toString('utf8'))}`);
-      entries = normaliseListing(r.stdout.toString('utf8').split('\n'));
+      entries = parseListing(format, r.stdout.toString('utf8'));
     } else {
       local = findLocalSource(args.src, ctx.searchPaths.files, 'file');
       try {

@@ -8,7 +8,7 @@ const schema = {
     host: { type: 'string', description: 'Host to probe, from the managed host (default 127.0.0.1).' },
     port: { type: 'integer', minimum: 1, maximum: 65535, description: 'TCP port to wait for.' },
     path: { type: 'string', description: 'File to wait for (instead of a port).' },
-    state: { type: 'string', enum: ['started', 'stopped', 'present', 'absent', 'drained'], description: 'started/present: until it is there (default); stopped/absent: until it is gone; drained: until a local port has no established connections.' },
+    state: { type: 'string', enum: ['started', 'stopped', 'present', 'absent', 'drained'], description: 'started (default) or present: until it is there; stopped or absent: until it is gone; drained: until a local port has no established connections.' },
     search_regex: { type: 'string', description: 'With path: wait until the file contains a match (grep -E syntax). With port: until the banner the port sends matches.' },
     timeout: { type: 'integer', minimum: 0, description: 'Seconds before failing (default 300).' },
     delay: { type: 'integer', minimum: 0, description: 'Seconds to wait before the first check (default 0).' },

@@ -44,8 +44,10 @@ export interface PlayContext {
   roleDefaults: Vars;
   /** Play handlers, role handlers and those include_role brought, in definition order. */
   handlers: Task[];
-  /** Set by meta: end_play or any_errors_fatal / max_fail_percentage. */
+  /** Set by meta: end_play or any_errors_fatal / max_fail_percentage; ends the remaining batches too. */
   ended: boolean;
+  /** any_errors_fatal / max_fail_percentage ended the play: as in Ansible, no later play runs either. */
+  fatal: boolean;
   /** Set by meta: end_batch. */
   batchEnded: boolean;
   /** Set by meta: flush_handlers; the walker flushes once the task has run on every host. */

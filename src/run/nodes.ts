@@ -108,5 +108,5 @@ function checkMaxFail(pc: PlayContext): void {
   if (max === undefined) return;
   const states = pc.batch.map((h) => pc.run.hosts.get(h)).filter((s): s is HostState => s !== undefined);
   const failed = states.filter((s) => s.status === 'failed' || s.status === 'unreachable').length;
-  if (states.length > 0 && (failed / states.length) * 100 > max) pc.ended = true;
+  if (states.length > 0 && (failed / states.length) * 100 > max) pc.ended = pc.fatal = true;
 }

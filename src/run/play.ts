@@ -21,7 +21,8 @@ export function playHosts(run: RunContext, play: Play): string[] {
   return hosts;
 }
 
-export async function runPlay(run: RunContext, play: Play, index: number): Promise<void> {
+/** Runs one play; returns false when the run must end here (Ansible's break_play: see the batch loop). */
+export async function runPlay(run: RunContext, play: Play, index: number): Promise<boolean> {
   const hosts = playHosts(run, play);
   run.emit({ type: 'play:start', time: Date.now(), name: play.name, hosts, pos: play.pos });
   if (hosts.length === 0) {
@@ -31,9 +32,10 @@ export async function runPlay(run: RunContext, play: Play, index: number): Promi
   const roleDefaults = Object.assign({}, ...play.roles.flatMap((b) => roleDefaultsOf(b))) as Vars;
   const handlers = [...play.handlers, ...includedHandlers([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks])];
   const batches = serialBatches(hosts, play.serial);
+  let goOn = true;
   for (const [batchIndex, batch] of batches.entries()) {
     if (run.stopping()) break;
-    const pc: PlayContext = { run, play, index, playHosts: hosts, batch, roleDefaults, handlers, ended: false, batchEnded: false, flushRequested: false, taskCounter: 0 };
+    const pc: PlayContext = { run, play, index, playHosts: hosts, batch, roleDefaults, handlers, ended: false, fatal: false, batchEnded: false, flushRequested: false, taskCounter: 0 };
     const states = batch.map((h) => run.hosts.get(h)!).filter((s) => s.status === 'active');
     if (batches.length > 1) run.emit({ type: 'batch:start', time: Date.now(), hosts: batch, index: batchIndex, count: batches.length });
     if (play.strategy === 'free') {
@@ -41,10 +43,14 @@ export async function runPlay(run: RunContext, play: Play, index: number): Promi
     } else {
       await runSections(pc, states);
     }
-    // any_errors_fatal / max_fail_percentage end the whole play, remaining batches included.
-    if (pc.ended && (play.anyErrorsFatal || play.maxFailPercentage !== undefined) && states.some((s) => s.status === 'failed' || s.status === 'unreachable')) break;
+    // As Ansible's PlaybookExecutor: end_play ends the remaining batches; any_errors_fatal, max_fail_percentage
+    // or a batch whose every host failed also end the run (a rolling update stops at the first broken batch).
+    const allFailed = states.length > 0 && states.every((s) => s.status === 'failed' || s.status === 'unreachable');
+    if (pc.fatal || allFailed) goOn = false;
+    if (pc.ended || !goOn) break;
   }
   run.emit({ type: 'play:end', time: Date.now(), name: play.name });
+  return goOn;
 }
 
 /** pre_tasks, handlers, roles, tasks, handlers, post_tasks, handlers: Ansible's order. */

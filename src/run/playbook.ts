@@ -107,7 +107,7 @@ export async function runPlaybook(options: RunPlaybookOptions, loaded?: Loaded):
   try {
     for (const [index, play] of playbook.plays.entries()) {
       if (run.stopping()) break;
-      await runPlay(run, play, index);
+      if (!(await runPlay(run, play, index))) break;
     }
   } finally {
     await run.pool.closeAll();

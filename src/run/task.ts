@@ -4,7 +4,7 @@ import type { Task, Vars } from '../core/model.js';
 import { SourceError, UnreachableError } from '../core/errors.js';
 import { Secret } from '../core/sh.js';
 import type { PlayContext } from './context.js';
-import type { HostState } from './hostState.js';
+import { newHostState, type HostState } from './hostState.js';
 import { invokeModule, sleep, type Outcome } from './invoke.js';
 import { applyEffects } from './effects.js';
 import { enter, type Scope } from './scope.js';
@@ -39,7 +39,7 @@ export async function runTask(pc: PlayContext, task: Task, parent: Scope, hosts:
   }
   run.emit({ type: 'task:end', time: Date.now(), task: ref, durationMs: Date.now() - started });
   const fatal = scope.anyErrorsFatal ?? pc.play.anyErrorsFatal;
-  if (fatal && !scope.rescuable && outcomes.some((o) => o?.status === 'failed')) pc.ended = true;
+  if (fatal && !scope.rescuable && outcomes.some((o) => o?.status === 'failed')) pc.ended = pc.fatal = true;
 }
 
 function shareRunOnce(pc: PlayContext, task: Task, host: HostState, outcome: ItemOutcome | undefined): void {
@@ -166,7 +166,10 @@ async function runItem(pc: PlayContext, task: Task, scope: Scope, host: HostStat
     outcome = judge(pc, task, vars, outcome);
     if (task.until.length === 0) break;
     const untilVars = withResult(vars, task, outcome);
-    if (outcome.status !== 'failed' && templates.evaluate(task.until, untilVars)) break;
+    if (outcome.status !== 'failed' && templates.evaluate(task.until, untilVars)) {
+      outcome.data = { ...outcome.data, attempts: attempt }; // Ansible registers attempts on success too
+      break;
+    }
     if (attempt <= retries) {
       run.emit({ type: 'host:log', time: Date.now(), task: ref, host: host.name, message: `FAILED - RETRYING: ${ref.name} (${retries - attempt + 1} retries left)`, noLog });
       await sleep(delay * 1000, run.killSignal);
@@ -241,10 +244,10 @@ function resolveBecome(pc: PlayContext, scope: Scope, vars: Vars): Become | unde
 
 /** For delegate_to: the delegate's own connection variables (its address, user, key), not the task host's. */
 function connectionVars(pc: PlayContext, host: string): Vars {
-  const state = pc.run.hosts.get(host);
-  if (!state) {
-    const inv = pc.run.inventory.hosts.get(host);
-    return { ...(inv?.vars ?? {}), ...(host === 'localhost' && !inv ? { ansible_connection: 'local' } : {}) };
-  }
+  const inv = pc.run.inventory.hosts.get(host);
+  if (!inv && !pc.run.hosts.has(host)) return host === 'localhost' ? { ansible_connection: 'local' } : {};
+  // A delegate outside the play has no state yet; a fresh one still gives it its group vars (all: vars too),
+  // where the lab and most inventories keep the user, key and known_hosts.
+  const state = pc.run.hosts.get(host) ?? newHostState(host);
   return hostVars(pc, state, { ...enter({ when: [], tags: [], blockVars: {}, includeParams: {}, environment: {}, path: '', rescuable: false, handler: false }, { pos: pc.play.pos, when: [], tags: [], vars: {} }, '') });
 }

@@ -3,7 +3,7 @@
  * inventory, and read back each host's per-task status, result, message and --diff before/after.
  * Shared by the module lab tests; one call is one real run (about a second against warm lab hosts).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -53,8 +53,20 @@ export interface ModuleRunInput {
   options?: Partial<RunPlaybookOptions>;
 }
 
-/** A project folder holding the given files. */
-export function writeProject(files: Record<string, string | Buffer>, dir = mkdtempSync(join(tmpdir(), 'rp-lab-mod-'))): string {
+const madeDirs = new Set<string>();
+// project folders go when the test process ends, also when a test failed midway (sync: 'exit' cannot await)
+process.on('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function newProjectDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rp-lab-mod-'));
+  madeDirs.add(dir);
+  return dir;
+}
+
+/** A project folder holding the given files (a new one, removed at exit, unless `dir` is given). */
+export function writeProject(files: Record<string, string | Buffer>, dir = newProjectDir()): string {
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);

@@ -116,6 +116,7 @@ test('--check on a fresh host reports every change, exits 0 and changes nothing'
   assert.deepEqual(changedTasks(run, FRESH), CHANGERS);
   assert.equal((run.task(FRESH, 'stat').result.stat as { exists: boolean }).exists, false);
   assert.ok(Array.isArray(run.task(FRESH, 'copy content').result.changes), 'check mode lists the planned changes');
+  assert.match(run.task(FRESH, 'slurp').warnings.join('\n'), /does not exist yet/);
   assert.equal(await existsOnHost(lab, FRESH, D), false, 'check mode created files on the host');
   assert.equal(existsSync(join(project, 'fetched', FRESH)), fetchedBefore, 'check mode fetched a file to the controller');
 });
@@ -132,8 +133,7 @@ test('--check --diff on a converged host shows each change as a diff and keeps t
   assert.deepEqual(changedTasks(applied, H), ['copy content', 'template', 'lineinfile', 'blockinfile', 'fetch']);
   for (const run of [planned, applied]) {
     const motd = run.task(H, 'copy content').diffs;
-    assert.deepEqual(motd.find((d) => d.before !== '' || d.after !== '' ? d.path === `${D}/conf/motd.txt` && d.after.includes('hello') : false),
-      { path: `${D}/conf/motd.txt`, before: 'hello\n', after: 'hello again\n' });
+    assert.deepEqual(motd[0], { path: `${D}/conf/motd.txt`, before: 'hello\n', after: 'hello again\n' });
     // the mode change is part of the diff too (a file's attributes summarised)
     assert.ok(motd.some((d) => /0640/.test(d.before) && /0600/.test(d.after)), JSON.stringify(motd));
     const tpl = run.task(H, 'template').diffs[0]!;
@@ -169,4 +169,64 @@ test('file --diff summarises state and mode; absent removes', async () => {
   assert.deepEqual(run.task(H, 'remove').diffs, [{ path: `${D}/tree`, before: 'state: directory\n', after: 'state: absent\n' }]);
   assert.equal(await modeOwner(lab, H, `${D}/conf`), '700 nobody daemon');
   assert.equal(await existsOnHost(lab, H, `${D}/tree`), false);
+});
+
+test('a missing src is an error at load time, naming the playbook line, before any host is touched', async () => {
+  const pb = `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - { name: first, file: { path: ${D}/must-not-exist, state: touch } }
+    - { name: copy no src, copy: { src: missing.conf, dest: ${D}/x } }
+    - { name: template no src, template: { src: nope.hbs, dest: ${D}/y } }
+`;
+  await assert.rejects(runModules(lab, { playbook: pb, limit: H }), (e: Error) => {
+    assert.match(e.message, /site\.yml:6:\d+: file "missing\.conf" not found/);
+    assert.match(e.message, /site\.yml:7:\d+: template "nope\.hbs" not found/);
+    return true;
+  });
+  assert.equal(await existsOnHost(lab, H, `${D}/must-not-exist`), false);
+});
+
+test('failures name what failed and why; a failed validation leaves the file as it was', async () => {
+  const pb = `
+- hosts: all
+  gather_facts: false
+  vars: { d: ${D} }
+  tasks:
+    - name: copy invalid
+      copy: { dest: "{{ d }}/conf/motd.txt", content: "broken\\n", validate: "sh -c 'echo config error in $0 >&2; exit 1' %s" }
+      ignore_errors: true
+    - name: template invalid
+      template: { src: greeting.hbs, dest: "{{ d }}/conf/greeting.txt", validate: "grep -q NEVER-THERE %s" }
+      ignore_errors: true
+    - { name: template undefined, template: { src: undefined.hbs, dest: "{{ d }}/u.txt" }, ignore_errors: true }
+    - { name: copy no folder, copy: { content: x, dest: "{{ d }}/no-such-dir/x" }, ignore_errors: true }
+    - { name: file absent, file: { path: "{{ d }}/nothing-here", state: file }, ignore_errors: true }
+    - { name: link over file, file: { path: "{{ d }}/stamp", state: link, src: /etc/hostname }, ignore_errors: true }
+    - { name: lineinfile no file, lineinfile: { path: "{{ d }}/nothing-here", line: x }, ignore_errors: true }
+    - { name: blockinfile no file, blockinfile: { path: "{{ d }}/nothing-here", block: x }, ignore_errors: true }
+    - { name: lineinfile dir, lineinfile: { path: "{{ d }}/conf", line: x }, ignore_errors: true }
+    - { name: slurp missing, slurp: { src: "{{ d }}/nothing-here" }, ignore_errors: true }
+    - { name: fetch missing, fetch: { src: "{{ d }}/nothing-here", dest: fetched/ }, ignore_errors: true }
+    - { name: fetch dir, fetch: { src: "{{ d }}/conf", dest: fetched/ }, ignore_errors: true }
+`;
+  const before = await onHost(lab, H, `sha1sum ${D}/conf/motd.txt ${D}/conf/greeting.txt`);
+  const r = await runModules(lab, { playbook: pb, dir: writeProject({ ...FILES, 'templates/undefined.hbs': '# one\n# two\nbind {{ redis_bind }}\n' }), limit: H, extraVars: { who: 'someone else', port: 1 } });
+  assert.ok(r.host(H).every((o) => o.status === 'failed'), JSON.stringify(r.statuses(H)));
+  const msg = (name: string): string => r.task(H, name).msg;
+  assert.match(msg('copy invalid'), new RegExp(`^failed to validate ${D}/conf/motd\\.txt \\(rc 1\\): config error in ${D}/conf/\\.motd\\.txt\\.\\w+\\.rp-tmp$`));
+  assert.match(msg('template invalid'), new RegExp(`^failed to validate ${D}/conf/greeting\\.txt \\(rc 1\\)`));
+  assert.match(msg('template undefined'), /templates\/undefined\.hbs:3:\d+: undefined variable "redis_bind"/);
+  assert.equal(msg('copy no folder'), `cannot write ${D}/no-such-dir/x on ${H}: No such file`);
+  assert.equal(msg('file absent'), `file ${D}/nothing-here is absent, cannot continue (use state: touch to create it)`);
+  assert.equal(msg('link over file'), `${D}/stamp exists as a file; use force: true to replace it with a link`);
+  assert.equal(msg('lineinfile no file'), `Destination ${D}/nothing-here does not exist ! (use create: true to create it)`);
+  assert.equal(msg('blockinfile no file'), `Destination ${D}/nothing-here does not exist ! (use create: true to create it)`);
+  assert.equal(msg('lineinfile dir'), `Path ${D}/conf is a directory !`);
+  assert.equal(msg('slurp missing'), `file not found: ${D}/nothing-here`);
+  assert.equal(msg('fetch missing'), `the remote file does not exist: ${D}/nothing-here`);
+  assert.equal(msg('fetch dir'), `remote file is a directory, fetch cannot work on directories: ${D}/conf`);
+  assert.equal(await onHost(lab, H, `sha1sum ${D}/conf/motd.txt ${D}/conf/greeting.txt`), before, 'a failed validation replaced the file');
+  assert.equal(await onHost(lab, H, `find ${D} -name '*.rp-tmp' | wc -l`), '0\n', 'temp files are cleaned up');
 });

@@ -63,11 +63,16 @@ function outcomeOf(e: Extract<RunEvent, { type: 'host:result' }>): HostOutcome {
 }
 
 /** Run one play of `tasks` (objects as in YAML) on `hosts` of the lab. */
-export async function play(lab: LabHandle, tasks: object[], opts: PlayOptions = {}): Promise<Outcome> {
+export function play(lab: LabHandle, tasks: object[], opts: PlayOptions = {}): Promise<Outcome> {
+  const doc = { name: `modules lab ${counter + 1}`, hosts: opts.hosts ?? 'redismaster', gather_facts: false, ...(opts.vars ? { vars: opts.vars } : {}), tasks };
+  return playbook(lab, [doc], opts);
+}
+
+/** Run a whole playbook (a list of plays as in YAML) on the lab. */
+export async function playbook(lab: LabHandle, doc: object[], opts: PlayOptions = {}): Promise<Outcome> {
   dir ??= mkdtempSync(join(tmpdir(), 'rp-modules-lab-'));
   counter += 1;
   const file = join(dir, `play-${counter}.yml`);
-  const doc = [{ name: `modules lab ${counter}`, hosts: opts.hosts ?? 'redismaster', gather_facts: false, ...(opts.vars ? { vars: opts.vars } : {}), tasks }];
   writeFileSync(file, stringify(doc));
   for (const [name, content] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), content);
   const events: RunEvent[] = [];

@@ -21,7 +21,43 @@ const TAR_FLAG: Record<Exclude<ArchiveFormat, 'zip'>, string[]> = { 'tar.gz': ['
 
 export function listCommand(format: ArchiveFormat, archive: string): Command {
   if (format === 'zip') return sh`unzip -Z1 -- ${archive}`;
-  return sh`tar -t ${TAR_FLAG[format]} -f ${archive}`;
+  // escape (GNU tar's default) keeps one entry per line even for names with newlines; parseListing undoes it
+  return sh`tar -t --quoting-style=escape ${TAR_FLAG[format]} -f ${archive}`;
+}
+
+const C_ESCAPES: Record<number, number> = { 0x61: 7, 0x62: 8, 0x66: 12, 0x6e: 10, 0x72: 13, 0x74: 9, 0x76: 11, 0x5c: 0x5c };
+
+/** GNU tar lists names in its `escape` quoting style (\n, \\, \ooo for other bytes): back to the real name. */
+export function unescapeTarName(line: string): string {
+  if (!line.includes('\\')) return line;
+  // bytewise: a backslash (0x5c) never occurs inside a UTF-8 multibyte sequence
+  const src = Buffer.from(line, 'utf8');
+  const out: number[] = [];
+  for (let i = 0; i < src.length; i++) {
+    const b = src[i]!;
+    if (b === 0x5c && i + 1 < src.length) {
+      const oct = /^[0-7]{3}/.exec(src.subarray(i + 1, i + 4).toString('latin1'));
+      if (oct) {
+        out.push(parseInt(oct[0], 8));
+        i += 3;
+        continue;
+      }
+      const esc = C_ESCAPES[src[i + 1]!];
+      if (esc !== undefined) {
+        out.push(esc);
+        i += 1;
+        continue;
+      }
+    }
+    out.push(b);
+  }
+  return Buffer.from(out).toString('utf8');
+}
+
+/** A listing's output (tar's escaped lines, or unzip's raw names) → entry names. */
+export function parseListing(format: ArchiveFormat, stdout: string): string[] {
+  const lines = stdout.split('\n');
+  return normaliseListing(format === 'zip' ? lines : lines.map(unescapeTarName));
 }
 
 export function extractCommand(format: ArchiveFormat, archive: string, dest: string, extra: readonly string[]): Command {
@@ -67,7 +103,7 @@ export function zipEntryNames(data: Buffer): string[] {
 export async function listLocalArchive(file: string, format: ArchiveFormat): Promise<string[]> {
   if (format === 'zip') return normaliseListing(zipEntryNames(readFileSync(file)));
   const { stdout } = await promisify(execFile)('tar', ['-tf', file], { maxBuffer: 256 * 1024 * 1024 });
-  return normaliseListing(stdout.split('\n'));
+  return parseListing(format, stdout);
 }
 
 /** Prints the index of every path that does not exist (indexes, not names: names may hold newlines). */

@@ -34,8 +34,11 @@ export function planService(cur: ServiceCurrent, args: ServiceArgs): Plan {
   if (args.masked === false && s.masked) changes.push(act('unmask', `unmask ${n}`, 'masked', 'unmasked'));
   if (args.masked === true && !s.masked) changes.push(act('mask', `mask ${n}`, 'unmasked', 'masked'));
   const enabled = isEnabledState(s.enabledState);
+  // A masked unit reads as "masked", hiding whether it is enabled underneath: once unmasked it may still be, so
+  // disabling it then is planned too (a no-op for systemctl when it was not; the unmask is a change anyway).
+  const unmasking = args.masked === false && s.masked;
   if (args.enabled === true && !enabled) changes.push(act('enable', `enable ${n}`, `enabled: ${s.enabledState}`, 'enabled: enabled'));
-  if (args.enabled === false && enabled && s.enabledState !== 'static') {
+  if (args.enabled === false && (enabled || unmasking) && s.enabledState !== 'static') {
     changes.push(act('disable', `disable ${n}`, `enabled: ${s.enabledState}`, 'enabled: disabled'));
   }
   const activeText = s.active ? 'active' : 'inactive';

@@ -37,6 +37,8 @@ export interface UfwCurrent {
   defaults: UfwDefaults;
   rules: UfwTuple[];
   sshPort: number | undefined;
+  /** A --check run: an allow rule an earlier task only planned is not in the files yet. */
+  check?: boolean;
 }
 
 export type UfwStep =
@@ -173,12 +175,14 @@ export function planUfw(cur: UfwCurrent, args: UfwArgs): Plan {
     const lockedBefore = cur.enabled && cur.defaults.incoming !== 'allow' && !sshCovered(cur.rules, port);
     const lockedAfter = enabled && defaults.incoming !== 'allow' && !sshCovered(rules, port);
     if (lockedAfter && !lockedBefore) {
+      const why = `it would be enabled with incoming traffic ${defaults.incoming === 'reject' ? 'rejected' : 'denied'} and no allow rule for port ${port}, the port this SSH connection uses`;
+      // Under --check the SSH rule may come from an earlier task that only planned it: warn, the real run decides.
+      if (cur.check) return { changes, result, warnings: [`a real run would refuse this unless an earlier task allows port ${port}: ${why}`] };
       return {
         changes: [],
         result,
         fail:
-          `refusing to change ufw: it would be enabled with incoming traffic ${defaults.incoming === 'reject' ? 'rejected' : 'denied'} and no allow rule ` +
-          `for port ${port}, the port this SSH connection uses, so the host would lock us out. Allow it first ` +
+          `refusing to change ufw: ${why}, so the host would lock us out. Allow it first ` +
           `(ufw: rule=allow port=${port} proto=tcp) in an earlier task, or set allow_lockout: true if another way in exists.`,
       };
     }

@@ -76,7 +76,7 @@ test('get_url plan table and quoted download commands', () => {
   assert.equal(planGetUrl(gstate(true), { ...args, force: true }).changes.length, 1);
   const hostile = { url: "http://127.0.0.1/a'b$(x)", dest: '/d', headers: { 'X-Token': `a"b'; rm -rf /` } };
   assert.equal(downloadCommand('curl', hostile, '/t').text, `curl -fsSL --max-time 10  -H 'X-Token: a"b'\\''; rm -rf /' -o /t -- 'http://127.0.0.1/a'\\''b$(x)'`);
-  assert.equal(downloadCommand('wget', hostile, '/t').text, `wget -q -T 10  '--header=X-Token: a"b'\\''; rm -rf /' -O /t -- 'http://127.0.0.1/a'\\''b$(x)'`);
+  assert.equal(downloadCommand('wget', hostile, '/t').text, `wget -nv -T 10  '--header=X-Token: a"b'\\''; rm -rf /' -O /t -- 'http://127.0.0.1/a'\\''b$(x)'`);
 });
 
 test('get_url without curl or wget says so', async () => {
