@@ -102,7 +102,13 @@ export class RemoteShell {
     const wasHalf = p.stdout.done !== p.stderr.done;
     if (stream === 'stdout') p.stdout.push(chunk);
     else p.stderr.push(chunk);
-    if (!wasHalf && p.stdout.done !== p.stderr.done) this.channel.write('\n'); // the ACK nudge (see framing.ts)
+    // The ACK nudge (see framing.ts), only when the other marker was not in the same read from the socket: a
+    // write costs the controller more than anything else per command (the lab's network stack runs in it).
+    if (!wasHalf && p.stdout.done !== p.stderr.done) {
+      setImmediate(() => {
+        if (this.current === p && !this.closed) this.channel.write('\n');
+      });
+    }
     if (p.stdout.done && p.stderr.done) {
       this.current = null;
       p.resolve(p.stdout.code ?? 255);

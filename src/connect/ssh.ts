@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import type { Become, CommandResult, Connection, Forward, PutOptions, RunOptions } from '../core/connection.js';
@@ -87,6 +88,9 @@ export class SshConnection implements Connection {
   async run(cmd: Command, opts: RunOptions = {}): Promise<CommandResult> {
     if (this.lost || this.closing) throw this.unreachable();
     if (opts.signal?.aborted) throw abortError(opts.signal);
+    // the executor shares one kill signal among all hosts' running commands (one listener each, up to --forks):
+    // that is by design, not the leak Node warns about past 10 listeners
+    if (opts.signal) setMaxListeners(0, opts.signal);
     const started = performance.now();
     const stdin = opts.stdin === undefined ? undefined : await toBuffer(opts.stdin);
     const mode = await this.becomeMode(opts.become);

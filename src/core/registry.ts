@@ -97,6 +97,8 @@ export interface ModuleDefinition<S extends JSONSchema = JSONSchema, Current = u
   local?: boolean;
   /** Runs once per play batch, not once per host (pause), as Ansible's bypass-host-loop actions do. */
   oncePerBatch?: boolean;
+  /** Steers the run without a result of its own (meta): no result line, not counted in the recap, as in Ansible. */
+  unreported?: boolean;
   read(ctx: ModuleContext, args: FromSchema<S>): Promise<Current>;
   plan(current: Current, args: FromSchema<S>): Plan;
   apply?(ctx: ModuleContext, plan: Plan, args: FromSchema<S>, current: Current): Promise<ApplyResult | void>;
@@ -113,6 +115,7 @@ export interface AnyModule {
   secretArgs?: string[];
   local?: boolean;
   oncePerBatch?: boolean;
+  unreported?: boolean;
   read(ctx: ModuleContext, args: Record<string, unknown>): Promise<unknown>;
   plan(current: unknown, args: Record<string, unknown>): Plan;
   apply?(ctx: ModuleContext, plan: Plan, args: Record<string, unknown>, current: unknown): Promise<ApplyResult | void>;

@@ -32,6 +32,7 @@ export default defineModule<typeof schema, Action>({
   name: 'meta',
   schema,
   local: true,
+  unreported: true,
   freeForm: 'action',
   meta: {
     description: 'Acts on the run: runs notified handlers now, ends the play, the host or the batch, clears facts.',

@@ -1,5 +1,5 @@
 import { defineModule, type FromSchema, type ModuleContext, type Plan } from '../core/registry.js';
-import { withRedis, RedisUnreachable } from './redis/connect.js';
+import { withRedis, RedisUnreachable, reveal, type Password } from './redis/connect.js';
 import { portArg, passwordArg, notRunningYet } from './redis/args.js';
 import { ModuleError } from '../core/errors.js';
 
@@ -62,10 +62,18 @@ export function plainReply(reply: unknown): unknown {
 type Args = FromSchema<typeof schema, { keepDefaultedPropertiesOptional: true }>;
 type Current = { reading: true; reply: unknown } | { reading: false; words: string[]; live: boolean };
 
-async function send(ctx: ModuleContext, port: number, password: string | undefined, words: string[]): Promise<unknown> {
+/** The password in a reply (CONFIG GET requirepass, ACL LIST) is masked: it must never reach the output. */
+export function maskReply(reply: unknown, password: string | undefined): unknown {
+  if (password === undefined || password === '') return reply;
+  if (typeof reply === 'string') return reply.split(password).join('********');
+  if (Array.isArray(reply)) return reply.map((r) => maskReply(r, password));
+  return reply;
+}
+
+async function send(ctx: ModuleContext, port: number, password: Password, words: string[]): Promise<unknown> {
   const [verb, ...rest] = words;
   if (!verb) throw new ModuleError('redis_command: the command is empty');
-  return withRedis(ctx, port, password, async (r) => plainReply(await r.call(verb, ...rest)));
+  return withRedis(ctx, port, password, async (r) => maskReply(plainReply(await r.call(verb, ...rest)), reveal(password)));
 }
 
 export default defineModule<typeof schema, Current>({

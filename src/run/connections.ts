@@ -3,9 +3,23 @@ import type { Vars } from '../core/model.js';
 import { UnreachableError } from '../core/errors.js';
 import { openConnection, type ConnectOptions } from '../connect/index.js';
 
+/** The variables that decide where and as whom a connection logs in. */
+const IDENTITY_VARS = [
+  'ansible_connection', 'ansible_host', 'ansible_ssh_host', 'ansible_port', 'ansible_ssh_port', 'ansible_user', 'ansible_ssh_user',
+  'ansible_ssh_private_key_file', 'ansible_private_key_file', 'ansible_ssh_common_args', 'ansible_ssh_extra_args', 'jump_host',
+];
+
 /**
- * One connection per host for the whole run, opened on first use. A host that could not be reached stays
- * unreachable for the rest of the run instead of being retried by every task.
+ * A play that sets another ansible_user (or port, key, jump host) gets its own connection, as Ansible reconnects;
+ * reusing the first one would run the play's commands as the wrong user.
+ */
+function identityKey(host: string, vars: Vars): string {
+  return `${host}\0${JSON.stringify(IDENTITY_VARS.map((k) => (typeof vars[k] === 'object' && vars[k] !== null ? String(vars[k]) : vars[k]) ?? null))}`;
+}
+
+/**
+ * One connection per host (and login identity) for the whole run, opened on first use. A host that could not
+ * be reached stays unreachable for the rest of the run instead of being retried by every task.
  */
 export class ConnectionPool {
   private readonly open = new Map<string, Promise<Connection>>();
@@ -17,7 +31,8 @@ export class ConnectionPool {
   ) {}
 
   get(host: string, vars: Vars): Promise<Connection> {
-    let conn = this.open.get(host);
+    const key = identityKey(host, vars);
+    let conn = this.open.get(key);
     if (!conn) {
       conn = (async () => {
         try {
@@ -29,16 +44,16 @@ export class ConnectionPool {
         }
       })();
       conn.catch(() => undefined);
-      this.open.set(host, conn);
+      this.open.set(key, conn);
     }
     return conn;
   }
 
   /** Forget a host's connection (meta: reset_connection, or after it dropped) so the next use reconnects. */
   async reset(host: string): Promise<void> {
-    const conn = this.open.get(host);
-    this.open.delete(host);
-    if (conn) await conn.then((c) => c.close()).catch(() => undefined);
+    const mine = [...this.open.entries()].filter(([key]) => key.startsWith(`${host}\0`));
+    for (const [key] of mine) this.open.delete(key);
+    await Promise.all(mine.map(([, conn]) => conn.then((c) => c.close()).catch(() => undefined)));
   }
 
   async closeAll(): Promise<void> {

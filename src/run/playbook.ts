@@ -13,7 +13,6 @@ import { createDefaultRegistry } from '../modules/index.js';
 import { ConnectionPool } from './connections.js';
 import type { RunContext } from './context.js';
 import { createLimit } from './limit.js';
-import { emptyStats } from './hostState.js';
 import { EXIT, type RunPlaybookOptions, type RunResult } from './options.js';
 import { runPlay } from './play.js';
 import { connectOptionsFrom, labGuard } from './connectOptions.js';
@@ -112,8 +111,9 @@ export async function runPlaybook(options: RunPlaybookOptions, loaded?: Loaded):
   } finally {
     await run.pool.closeAll();
   }
-  const stats = Object.fromEntries([...run.hosts.values()].map((h) => [h.name, h.stats]));
-  for (const name of Object.keys(stats)) stats[name] ??= emptyStats();
+  // As in Ansible's recap, a host the run never got to (stopped early, or only matched by a later play) is left out.
+  const touched = [...run.hosts.values()].filter((h) => Object.values(h.stats).some((n) => n > 0));
+  const stats = Object.fromEntries(touched.map((h) => [h.name, h.stats]));
   const interrupted = run.stopping();
   const durationMs = Date.now() - started;
   emit({ type: 'run:end', time: Date.now(), stats, durationMs, interrupted });

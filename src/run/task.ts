@@ -28,16 +28,17 @@ export async function runTask(pc: PlayContext, task: Task, parent: Scope, hosts:
   const once = scope.runOnce === true || run.registry.get(task.module)?.oncePerBatch === true;
   const targets = once ? active.slice(0, 1) : active;
   const started = Date.now();
-  run.emit({ type: 'task:start', time: started, task: ref, hosts: targets.map((h) => h.name) });
+  const quiet = run.registry.get(task.module)?.unreported === true;
+  if (!quiet) run.emit({ type: 'task:start', time: started, task: ref, hosts: targets.map((h) => h.name) });
   const throttle = scope.throttle !== undefined ? createLimit(Number(scope.throttle) || 1) : undefined;
   const outcomes = await Promise.all(
-    targets.map((host) => run.forks(() => (throttle ? throttle(() => runOnHost(pc, task, scope, ref, host)) : runOnHost(pc, task, scope, ref, host)))),
+    targets.map((host) => run.forks(() => (throttle ? throttle(() => runOnHost(pc, task, scope, ref, host, quiet)) : runOnHost(pc, task, scope, ref, host, quiet)))),
   );
   if (once && outcomes[0]) {
     // run_once: the one result stands for every host of the batch (register and facts included), as in Ansible.
     for (const other of active.slice(1)) shareRunOnce(pc, task, other, outcomes[0]);
   }
-  run.emit({ type: 'task:end', time: Date.now(), task: ref, durationMs: Date.now() - started });
+  if (!quiet) run.emit({ type: 'task:end', time: Date.now(), task: ref, durationMs: Date.now() - started });
   const fatal = scope.anyErrorsFatal ?? pc.play.anyErrorsFatal;
   if (fatal && !scope.rescuable && outcomes.some((o) => o?.status === 'failed')) pc.ended = pc.fatal = true;
 }
@@ -49,10 +50,10 @@ function shareRunOnce(pc: PlayContext, task: Task, host: HostState, outcome: Ite
 }
 
 /** Everything for one host: conditions, loop items, retries, register, notify, events. Never throws. */
-async function runOnHost(pc: PlayContext, task: Task, scope: Scope, ref: TaskRef, host: HostState): Promise<ItemOutcome | undefined> {
+async function runOnHost(pc: PlayContext, task: Task, scope: Scope, ref: TaskRef, host: HostState, quiet: boolean): Promise<ItemOutcome | undefined> {
   const run = pc.run;
   const started = Date.now();
-  run.emit({ type: 'host:start', time: started, task: ref, host: host.name });
+  if (!quiet) run.emit({ type: 'host:start', time: started, task: ref, host: host.name });
   let outcome: ItemOutcome;
   let noLog = false;
   try {
@@ -76,10 +77,12 @@ async function runOnHost(pc: PlayContext, task: Task, scope: Scope, ref: TaskRef
   if (outcome.status !== 'failed') applyEffects(pc, host, outcome.effects);
   const ignored = outcome.status === 'failed' && (scope.ignoreErrors ?? false);
   if (outcome.status === 'failed' && !ignored) recordFailure(host, scope);
+  run.records.push({ host: host.name, task: ref.name, module: task.module, status: outcome.status, durationMs: Date.now() - started, result: outcome.data });
+  // A task that only steers the run (meta) has no result line and no place in the recap, unless it failed.
+  if (quiet && outcome.status !== 'failed') return outcome;
   countResult(host, outcome.status, ignored);
   const result = toHostResult(outcome, ignored, run.check || scope.checkMode === true);
   run.emit({ type: 'host:result', time: Date.now(), task: ref, host: host.name, result, durationMs: Date.now() - started, noLog, ...(scope.delegateTo ? { delegatedTo: scope.delegateTo } : {}) });
-  run.records.push({ host: host.name, task: ref.name, module: task.module, status: outcome.status, durationMs: Date.now() - started, result: outcome.data });
   return outcome;
 }
 

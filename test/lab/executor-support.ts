@@ -3,7 +3,7 @@
  * programmatically with its events, and the CLI bundle run as a separate process (as a user runs it).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +16,11 @@ import type { LabHandle } from './harness.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'dist/cli/main.js');
 
-/** A scratch folder for one test file. */
+/** A scratch folder for one test file, removed when the process exits. */
 export function scratch(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `rp-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `rp-${prefix}-`));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 export function write(dir: string, name: string, text: string): string {

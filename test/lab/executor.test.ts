@@ -134,7 +134,7 @@ test('serial batches run the whole play batch after batch; free lets a fast host
   strategy: free
   tasks:
     - name: nap
-      command: 'sleep {{ ternary (eq inventory_hostname "${H0}") 1.5 0 }}'
+      command: 'sleep {{ ternary (eq inventory_hostname "${H0}") 1 0 }}'
     - name: after nap
       command: "true"
 `);
@@ -176,6 +176,26 @@ ${laterPlay}`);
 ${laterPlay}`);
   assert.equal(rolling.result.exitCode, 2);
   assert.deepEqual(rolling.results.map(([t, h, s]) => `${t}@${h}:${s}`), [`breaks@${H0}:failed`], 'the next batches must not start');
+});
+
+test('meta: end_play under serial ends the remaining batches too; the next play runs', async () => {
+  const r = await play(dir, lab.inventoryPath, `
+- hosts: all
+  gather_facts: false
+  serial: 1
+  tasks:
+    - meta: end_play
+    - name: never
+      command: "true"
+- hosts: ${H2}
+  gather_facts: false
+  tasks:
+    - name: next play
+      command: "true"
+`);
+  assert.equal(r.result.exitCode, 0);
+  assert.deepEqual(r.events.flatMap((e) => (e.type === 'batch:start' ? [e.hosts] : [])), [[H0]]);
+  assert.deepEqual(r.results.filter(([t]) => t !== 'meta').map(([t, h]) => `${t}@${h}`), [`next play@${H2}`]);
 });
 
 test('max_fail_percentage: a share of failures above it stops the play, at or below it the others go on', async () => {
@@ -294,4 +314,23 @@ test('facts: the lab address, Debian, systemd, a container', async () => {
       hostname: (await onHost(h.name, 'hostname')).trim(),
     });
   }
+});
+
+test('a play that sets another ansible_user logs in as that user, though an earlier play connected as root', async () => {
+  const r = await play(dir, lab.inventoryPath, `
+- hosts: ${H0}
+  gather_facts: false
+  tasks:
+    - name: first login
+      command: id -un
+- hosts: ${H0}
+  gather_facts: false
+  vars:
+    ansible_user: ${lab.sudoUser}
+  tasks:
+    - name: second login
+      command: id -un
+`);
+  assert.equal(r.data('first login', H0).stdout, 'root');
+  assert.equal(r.data('second login', H0).stdout, lab.sudoUser);
 });

@@ -28,10 +28,12 @@ export async function openRedis(ctx: ModuleContext, port: number, password: Pass
   }
   // ioredis is loaded by the first Redis module that runs: other runs never pay its start-up cost.
   const { Redis } = await import('ioredis');
+  // The password is sent with our own AUTH, not ioredis' option: ioredis prints a console warning (outside the
+  // reporters) when a server without requirepass is given one, which happens on the run that first sets it.
+  const secret = reveal(password);
   const client = new Redis({
     host: '127.0.0.1',
     port: forward.port,
-    ...(reveal(password) !== undefined ? { password: reveal(password) } : {}),
     lazyConnect: true,
     enableReadyCheck: false,
     enableOfflineQueue: false,
@@ -48,6 +50,14 @@ export async function openRedis(ctx: ModuleContext, port: number, password: Pass
   };
   try {
     await client.connect();
+    if (secret !== undefined) {
+      try {
+        await client.call('AUTH', secret);
+      } catch (e) {
+        // A Redis without a password accepts the connection anyway (as ioredis' option did).
+        if (!/without any password configured|no password is set/i.test((e as Error).message)) throw e;
+      }
+    }
     // The forward may accept and then close if nothing listens on the host's side; a PING proves a live server.
     await client.call('PING');
   } catch (e) {
@@ -63,9 +73,14 @@ export async function openRedis(ctx: ModuleContext, port: number, password: Pass
       try {
         return await client.call(command, ...args);
       } catch (e) {
-        throw new ModuleError(`${what} on ${ctx.host}:${port}: ${command} ${args.slice(0, 2).join(' ')} failed: ${(e as Error).message}`, {
-          redisError: (e as Error).message,
-        });
+        const message = (e as Error).message;
+        const text = `${what} on ${ctx.host}:${port}: ${command} ${args.slice(0, 2).join(' ')} failed: ${message}`;
+        // A server that drops its clients (as Redis does when it becomes a replica in a failover) is a lost
+        // connection, which redis_wait reconnects after, not a failed command.
+        if (client.status !== 'ready' || /Connection is closed|ECONNRESET|EPIPE|Stream isn't writeable/i.test(message)) {
+          throw new RedisUnreachable(text);
+        }
+        throw new ModuleError(text, { redisError: message });
       }
     },
     close,

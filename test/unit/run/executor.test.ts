@@ -123,7 +123,7 @@ test('handlers: only on change, once, in definition order, at the end and at flu
 `),
   });
   const { statuses } = await run(dir);
-  assert.deepEqual(statuses('a').map(([n]) => n), ['changes', 'changes again', 'unchanged', 'meta', 'first', 'second', 'after flush', 'listener']);
+  assert.deepEqual(statuses('a').map(([n]) => n), ['changes', 'changes again', 'unchanged', 'first', 'second', 'after flush', 'listener']);
 });
 
 test('block/rescue/always: a rescued failure counts as rescued, not failed', async () => {
