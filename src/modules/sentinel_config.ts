@@ -1,5 +1,5 @@
 import { defineModule, type FromSchema, type ModuleContext, type Plan, type Change } from '../core/registry.js';
-import { sh } from '../core/sh.js';
+import { sh, Secret } from '../core/sh.js';
 import { withRedis, RedisUnreachable, reveal } from './redis/connect.js';
 import { sentinelMaster, parseInfo, flattenInfo, type SentinelMaster } from './redis/info.js';
 import { sentinelPortArg, sentinelPasswordArg, masterNameArg } from './redis/args.js';
@@ -132,11 +132,12 @@ export default defineModule<typeof schema, Current>({
   async apply(ctx: ModuleContext, plan: Plan, args: Args) {
     const name = args.master_name ?? 'mymaster';
     await withRedis(ctx, args.sentinel_port ?? 26379, args.password ?? args.sentinel_password, async (r) => {
-      const sets: string[] = [];
+      // auth-pass arrives as a Secret (secretArgs): kept as one so the session sends its value and errors mask it.
+      const sets: (string | Secret)[] = [];
       for (const change of plan.changes) {
         const s = change.detail as SentinelStep;
         if (s.kind === 'monitor') await r.call('SENTINEL', 'MONITOR', name, s.host, s.port, s.quorum);
-        else sets.push(s.option, s.value);
+        else sets.push(s.option, s.value as string | Secret);
       }
       if (sets.length > 0) await r.call('SENTINEL', 'SET', name, ...sets);
     }, 'Sentinel');

@@ -100,18 +100,18 @@ test('apt: an unknown package is named in the error; hostile names arrive as dat
 });
 
 test('apt: waits while another process holds the dpkg lock, says so, then succeeds', async () => {
-  await onHost(lab, H, 'apt-get purge -y -qq hello >/dev/null 2>&1; true');
+  assert.ok(await installed('hello'), 'the first apt test left hello installed');
   // apt's locks are fcntl locks (flock(1) would not block apt): hold one the way dpkg does, for 5 s.
   await onHost(lab, H, `setsid python3 -c "import fcntl,time; f=open('/var/lib/dpkg/lock-frontend','w'); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(5)" >/dev/null 2>&1 </dev/null & sleep 0.5`);
   const started = Date.now();
-  const out = await play(lab, [{ name: 'locked', apt: { name: 'hello' } }]);
+  const out = await play(lab, [{ name: 'locked', apt: { name: 'hello', state: 'absent', purge: true } }]);
   const r = out.on('locked', H);
   assert.equal(r.status, 'changed', r.msg);
   assert.ok(Date.now() - started > 3000, 'it did not wait for the lock');
   assert.match(r.warnings.join('\n'), /waited \d+ s for the dpkg\/apt lock \(.*held by process \d+ \(python3\)\)/);
   assert.ok(out.events.some((e) => e.type === 'host:log' && /lock-frontend.*waiting \(up to 120 s\)/.test(e.message)), 'no progress message while waiting');
   assert.match(out.human, /\[WARNING\]: waited \d+ s for the dpkg\/apt lock/);
-  assert.ok(await installed('hello'));
+  assert.equal(await installed('hello'), undefined);
 });
 
 const sleeper = (extra: Record<string, unknown>): object[] => [

@@ -1,6 +1,6 @@
 import { ModuleError } from '../../core/errors.js';
 import type { ModuleContext } from '../../core/registry.js';
-import type { Secret } from '../../core/sh.js';
+import { Secret } from '../../core/sh.js';
 
 export type Password = string | Secret | undefined;
 
@@ -12,7 +12,8 @@ export function reveal(password: Password): string | undefined {
 
 /** A Redis (or Sentinel) client on the far end of an SSH forward: no port is opened to the controller. */
 export interface RedisSession {
-  call(command: string, ...args: (string | number)[]): Promise<unknown>;
+  /** A Secret argument is sent as its value and shown masked in error messages. */
+  call(command: string, ...args: (string | number | Secret)[]): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -35,6 +36,8 @@ export async function openRedis(ctx: ModuleContext, port: number, password: Pass
     host: '127.0.0.1',
     port: forward.port,
     lazyConnect: true,
+    // No CLIENT SETINFO round trip before our AUTH: each module opens a short-lived connection.
+    disableClientInfo: true,
     enableReadyCheck: false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -52,7 +55,7 @@ export async function openRedis(ctx: ModuleContext, port: number, password: Pass
     await client.connect();
     if (secret !== undefined) {
       try {
-        await client.call('AUTH', secret);
+        await client.call('auth', secret);
       } catch (e) {
         // A Redis without a password accepts the connection anyway (as ioredis' option did).
         if (!/without any password configured|no password is set/i.test((e as Error).message)) throw e;
@@ -71,7 +74,8 @@ export async function openRedis(ctx: ModuleContext, port: number, password: Pass
   return {
     async call(command, ...args) {
       try {
-        return await client.call(command, ...args);
+        // ioredis would send String(secret), which is the mask: the real value goes over the wire instead.
+        return await client.call(command, ...args.map((a) => (a instanceof Secret ? a.value : a)));
       } catch (e) {
         const message = (e as Error).message;
         const text = `${what} on ${ctx.host}:${port}: ${command} ${args.slice(0, 2).join(' ')} failed: ${message}`;
