@@ -24,7 +24,7 @@ import { quote } from '../core/sh.js';
  * everything before it, byte for byte.
  *
  * Empty lines between requests are skipped: the controller sends one as a nudge when the first of the two
- * end markers arrives. sshd does not set TCP_NODELAY on exec sessions, so the second marker would otherwise
+ * end markers arrives without the second (remoteShell.ts). sshd does not set TCP_NODELAY on exec sessions, so the second marker would otherwise
  * wait in Nagle's buffer for the controller's delayed ACK (~40 ms per command); the nudge carries the ACK.
  */
 export const SERVER_LOOP =
