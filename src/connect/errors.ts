@@ -4,7 +4,7 @@ import { ModuleError, UnreachableError } from '../core/errors.js';
 export class CommandTimeoutError extends ModuleError {
   override name = 'CommandTimeoutError';
   constructor(readonly command: string, readonly timeoutMs: number, host: string) {
-    super(`command timed out after ${formatSeconds(timeoutMs)} on ${host} (process group killed): ${command}`, { timeoutMs });
+    super(`command timed out after ${formatSeconds(timeoutMs)} on ${host} (killed with everything it started): ${command}`, { timeoutMs });
   }
 }
 

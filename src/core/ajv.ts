@@ -4,7 +4,16 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
  * Run-time validation of rendered module arguments: defaults filled in, so a module sees its documented
  * defaults. Module schemas may carry documentation keywords, hence not strict.
  */
-const shared = new Ajv({ strict: false, allErrors: true, useDefaults: true, allowUnionTypes: true });
+const shared = new Ajv({ strict: false, allErrors: true, useDefaults: true, allowUnionTypes: true, validateSchema: false });
+
+let metaChecker: Ajv | undefined;
+
+/** A custom module's schema, checked against the JSON Schema meta-schema when it is registered (built-in ones are checked by the tests). */
+export function schemaProblems(schema: object): string[] {
+  metaChecker ??= new Ajv({ strict: false, allErrors: true, allowUnionTypes: true });
+  if (metaChecker.validateSchema(schema)) return [];
+  return (metaChecker.errors ?? []).map((e) => `${e.instancePath || 'schema'} ${e.message ?? 'is invalid'}`);
+}
 const cache = new WeakMap<object, ValidateFunction>();
 
 /** Compile once per schema object (schemas are module-level constants). */

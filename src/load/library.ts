@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyModule } from '../core/registry.js';
 import { SourceError, type Problem } from '../core/errors.js';
+import { schemaProblems } from '../core/ajv.js';
 
 const MODULE_FILE = /\.(m?js)$/;
 
@@ -32,7 +33,9 @@ export async function loadLibraryModules(dirs: string[]): Promise<AnyModule[]> {
       const file = join(dir, name);
       try {
         const exported = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
-        if (looksLikeModule(exported)) modules.push(exported);
+        const bad = looksLikeModule(exported) ? schemaProblems(exported.schema as object) : [];
+        if (looksLikeModule(exported) && bad.length === 0) modules.push(exported);
+        else if (bad.length > 0) problems.push({ file, line: 1, col: 1, message: `the schema of module "${(exported as AnyModule).name}" is not a valid JSON Schema: ${bad.join('; ')}` });
         else problems.push({ file, line: 1, col: 1, message: 'a library module must `export default defineModule({ name, schema, meta, read, plan, apply })`' });
       } catch (e) {
         problems.push({ file, line: 1, col: 1, message: `cannot load this library module: ${e instanceof Error ? e.message : String(e)}` });

@@ -11,6 +11,8 @@ import { libraryDirs, loadLibraryModules } from '../load/library.js';
 import { createTemplateEngine } from '../template/index.js';
 import { createDefaultRegistry } from '../modules/index.js';
 import { ConnectionPool } from './connections.js';
+import { schemaProblems } from '../core/ajv.js';
+import { OptionsError } from '../core/errors.js';
 import type { RunContext } from './context.js';
 import { createLimit } from './limit.js';
 import { EXIT, type RunPlaybookOptions, type RunResult } from './options.js';
@@ -22,7 +24,11 @@ export const bundledRolesDir = resolve(dirname(fileURLToPath(import.meta.url)), 
 
 export function registryFor(options: Pick<RunPlaybookOptions, 'registry' | 'modules'>): ModuleRegistry {
   const registry = options.registry?.clone() ?? createDefaultRegistry();
-  for (const m of options.modules ?? []) registry.register(m);
+  for (const m of options.modules ?? []) {
+    const bad = schemaProblems(m.schema as object);
+    if (bad.length > 0) throw new OptionsError(`the schema of module "${m.name}" is not a valid JSON Schema: ${bad.join('; ')}`);
+    registry.register(m);
+  }
   return registry;
 }
 

@@ -11,7 +11,8 @@ import { CommandTimeoutError } from '../../../src/connect/errors.js';
 import { sh, shellText } from '../../../src/core/sh.js';
 
 const conn = new LocalConnection('localhost');
-const noSudo = execFileSync('sh', ['-c', 'command -v sudo || true']).length === 0 || process.getuid?.() !== 0 ? 'needs root and sudo' : false;
+const noSudo = false;
+if (execFileSync('sh', ['-c', 'command -v sudo || true']).length === 0 || process.getuid?.() !== 0) throw new Error('the become test needs root and sudo (Debian: sudo)');
 
 test('localhost and ansible_connection: local choose the local connection; ssh wins when asked', async () => {
   assert.ok(isLocalHost('localhost', {}));

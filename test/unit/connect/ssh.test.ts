@@ -10,7 +10,9 @@ import { CommandTimeoutError } from '../../../src/connect/errors.js';
 import type { Connection } from '../../../src/core/connection.js';
 import { startSshd, sshdAvailable, type LocalSshd } from './localSshd.js';
 
-const skip = sshdAvailable ? false : 'needs root and /usr/sbin/sshd';
+// Never skipped: scripts/test.mjs installs openssh-server and sudo first; without them these tests fail loudly.
+const skip = false;
+if (!sshdAvailable) throw new Error('the SSH transport tests need root and /usr/sbin/sshd (Debian: openssh-server)');
 let sshd: LocalSshd;
 let shellConn: Connection;
 let execConn: Connection;
@@ -34,7 +36,8 @@ function both(name: string, fn: (conn: Connection) => Promise<void>, skipAlso: s
   test(`${name} (persistent shell)`, { skip: skip || skipAlso }, () => fn(shellConn));
   test(`${name} (exec channel per command)`, { skip: skip || skipAlso }, () => fn(execConn));
 }
-const noSudo = execFileSync('sh', ['-c', 'command -v sudo || true']).length === 0 ? 'sudo is not installed' : false;
+const noSudo = false;
+if (execFileSync('sh', ['-c', 'command -v sudo || true']).length === 0) throw new Error('the become tests need sudo (Debian: sudo)');
 
 both('stdout, stderr and exit code come back separately', async (c) => {
   const r = await c.run(sh`echo out; echo err >&2; exit 3`);
@@ -200,4 +203,26 @@ test('a dropped connection rejects pending and later runs with UnreachableError'
 
 test('nothing listening: UnreachableError naming the address', { skip }, async () => {
   await assert.rejects(connectSsh(sshd.target({ port: 1 })), (e: unknown) => e instanceof UnreachableError && /127\.0\.0\.1:1: ECONNREFUSED/.test(e.message));
+});
+
+both('a shell syntax error fails only that command; the connection goes on', async (c) => {
+  const r = await c.run(shellText('if then fi ('));
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr.toString(), /syntax|unexpected/i);
+  const next = await c.run(sh`echo still here`);
+  assert.equal(next.stdout.toString(), 'still here\n');
+});
+
+both('nothing a command can read shows the end marker (set, env, its own argv)', async (c) => {
+  const r = await c.run(shellText('set; env; cat /proc/$$/cmdline 2>/dev/null | tr "\\0" " "'));
+  assert.equal(r.code, 0);
+  assert.doesNotMatch(r.stdout.toString(), /RPEND-[0-9a-f]{32}/);
+});
+
+both('a timeout also kills grandchildren started through another shell', async (c) => {
+  const mark = `rp-grandchild-${randomBytes(4).toString('hex')}`;
+  await assert.rejects(c.run(shellText(`sh -c 'sleep 40; echo ${mark}' & wait`), { timeoutMs: 400 }), CommandTimeoutError);
+  await new Promise((r) => setTimeout(r, 300));
+  const left = execFileSync('sh', ['-c', `ps -eo args | grep -c "[e]cho ${mark}" || true`]).toString().trim();
+  assert.equal(left, '0', 'a grandchild survived the timeout');
 });

@@ -49,3 +49,12 @@ test('a module registered through the API overrides nothing it should not and ru
   const { result } = await run(dir, { modules: [shout] });
   assert.equal(result.exitCode, 0, JSON.stringify(result.tasks));
 });
+
+test('a library module whose schema is not valid JSON Schema is refused at load time, naming the file', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'library/broken.mjs': greet.replace("name: 'greet'", "name: 'broken'").replace("type: 'object', additionalProperties", "type: 'objekt', additionalProperties"),
+    'site.yml': '- hosts: all\n  tasks:\n    - debug: { msg: hi }\n',
+  });
+  await assert.rejects(run(dir), (e: unknown) => e instanceof SourceError && /library\/broken\.mjs/.test(e.problems[0]!.file) && /not a valid JSON Schema/.test(e.message));
+});
