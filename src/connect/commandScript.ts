@@ -58,6 +58,24 @@ export function chooseBecomeMode(become: Become | undefined, loginUser: string, 
   });
 }
 
+/** How to become each user, found out once per connection (the sudo probe costs a round trip). */
+export class BecomeModes {
+  private readonly modes = new Map<string, Promise<BecomeMode>>();
+  constructor(private readonly loginUser: string, private readonly probe: (command: string) => Promise<boolean>) {}
+
+  for(become: Become | undefined): Promise<BecomeMode> {
+    if (!become) return Promise.resolve({ kind: 'direct' });
+    const key = `${become.user}\0${become.password ? 'pw' : ''}`;
+    let mode = this.modes.get(key);
+    if (!mode) {
+      mode = chooseBecomeMode(become, this.loginUser, () => this.probe(sudoProbe(become.user)));
+      this.modes.set(key, mode);
+      mode.catch(() => this.modes.delete(key));
+    }
+    return mode;
+  }
+}
+
 const PASSWORD_REQUIRED = /^sudo: (a password is required|a terminal is required|no password was provided|no tty present)/m;
 const WRONG_PASSWORD = /^sudo: \d+ incorrect password attempts?|^Sorry, try again\./m;
 

@@ -5,24 +5,25 @@ import type { Readable } from 'node:stream';
 import type { Become, CommandResult, Connection, Forward, PutOptions, RunOptions } from '../core/connection.js';
 import { ModuleError, trimOutput } from '../core/errors.js';
 import { sh, shellText, type Command } from '../core/sh.js';
-import { becomeFailure, chooseBecomeMode, innerScript, launchText, sudoProbe, type BecomeMode } from './commandScript.js';
+import { BecomeModes, becomeFailure, innerScript, launchText } from './commandScript.js';
 import { CommandTimeoutError, abortError } from './errors.js';
 import { finalizeCommand, shellPutCommand, tempPathFor, toBuffer } from './transfer.js';
 
 /** This machine as a host (`ansible_connection: local`, localhost): same contract, no SSH. */
 export class LocalConnection implements Connection {
   private readonly user: string;
-  private becomeModes = new Map<string, Promise<BecomeMode>>();
+  private readonly becomeModes: BecomeModes;
 
   constructor(readonly host: string) {
     this.user = userInfo().username;
+    this.becomeModes = new BecomeModes(this.user, async (probe) => (await this.run(shellText(probe))).code === 0);
   }
 
   async run(cmd: Command, opts: RunOptions = {}): Promise<CommandResult> {
     if (opts.signal?.aborted) throw abortError(opts.signal);
     const started = performance.now();
     const stdin = opts.stdin === undefined ? undefined : await toBuffer(opts.stdin);
-    const mode = await this.becomeMode(opts.become);
+    const mode = await this.becomeModes.for(opts.become);
     const inner = innerScript(cmd, { ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}), ...(opts.env ? { env: opts.env } : {}) });
     const capture = opts.capture !== false;
     const out: Buffer[] = [];
@@ -70,16 +71,6 @@ export class LocalConnection implements Connection {
     return { code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), durationMs: performance.now() - started };
   }
 
-  private becomeMode(become: Become | undefined): Promise<BecomeMode> {
-    if (!become) return Promise.resolve({ kind: 'direct' });
-    const key = `${become.user}\0${become.password ? 'pw' : ''}`;
-    let mode = this.becomeModes.get(key);
-    if (!mode) {
-      mode = chooseBecomeMode(become, this.user, async () => (await this.run(shellText(sudoProbe(become.user)))).code === 0);
-      this.becomeModes.set(key, mode);
-    }
-    return mode;
-  }
 
   async put(path: string, data: Buffer | Readable, opts: PutOptions = {}): Promise<void> {
     const content = await toBuffer(data);

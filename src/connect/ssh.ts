@@ -4,7 +4,7 @@ import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import type { Become, CommandResult, Connection, Forward, PutOptions, RunOptions } from '../core/connection.js';
 import { ModuleError, UnreachableError, trimOutput } from '../core/errors.js';
 import { sh, shellText, type Command } from '../core/sh.js';
-import { becomeFailure, chooseBecomeMode, innerScript, launchText, sudoProbe, type BecomeMode } from './commandScript.js';
+import { BecomeModes, becomeFailure, innerScript, launchText } from './commandScript.js';
 import { CommandTimeoutError, abortError } from './errors.js';
 import { runExecChannel } from './execChannel.js';
 import { startForward } from './forward.js';
@@ -56,7 +56,7 @@ export class SshConnection implements Connection {
   private starting = 0;
   private waiters: Waiter[] = [];
   private execMode: boolean;
-  private becomeModes = new Map<string, Promise<BecomeMode>>();
+  private readonly becomeModes: BecomeModes;
   private sftp: Promise<SFTPWrapper | null> | null = null;
   private forwards = new Set<Forward>();
 
@@ -66,6 +66,7 @@ export class SshConnection implements Connection {
     private readonly jump?: SshConnection,
   ) {
     this.host = target.host;
+    this.becomeModes = new BecomeModes(target.user, async (probe) => (await this.run(shellText(probe))).code === 0);
     this.execMode = target.execChannelPerCommand === true;
     if (this.execMode) this.verbose('persistent shell disabled, using one exec channel per command');
     client.on('error', (err: Error & { code?: string; level?: string }) => {
@@ -93,7 +94,7 @@ export class SshConnection implements Connection {
     if (opts.signal) setMaxListeners(0, opts.signal);
     const started = performance.now();
     const stdin = opts.stdin === undefined ? undefined : await toBuffer(opts.stdin);
-    const mode = await this.becomeMode(opts.become);
+    const mode = await this.becomeModes.for(opts.become);
     const inner = innerScript(cmd, { ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}), ...(opts.env ? { env: opts.env } : {}) });
     const capture = opts.capture !== false;
     const out: Buffer[] = [];
@@ -136,17 +137,6 @@ export class SshConnection implements Connection {
     return { code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), durationMs: performance.now() - started };
   }
 
-  private becomeMode(become: Become | undefined): Promise<BecomeMode> {
-    if (!become) return Promise.resolve({ kind: 'direct' });
-    const key = `${become.user}\0${become.password ? 'pw' : ''}`;
-    let mode = this.becomeModes.get(key);
-    if (!mode) {
-      mode = chooseBecomeMode(become, this.target.user, async () => (await this.run(shellText(sudoProbe(become.user)))).code === 0);
-      this.becomeModes.set(key, mode);
-      mode.catch(() => this.becomeModes.delete(key));
-    }
-    return mode;
-  }
 
   // ---- the shell pool
 

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { ModuleError } from '../core/errors.js';
 import { defineModule, type Plan, type ModuleContext, type FromSchema } from '../core/registry.js';
 import { sh } from '../core/sh.js';
-import { planGuarded, readGuards, runForResult, type Guards, type GuardState } from './support/runCommand.js';
+import { planGuarded, readGuards, runForResult, type Guards, type GuardState, commandReturns } from './support/runCommand.js';
 import { splitWords } from './support/words.js';
 
 const schema = {
@@ -52,15 +52,7 @@ export default defineModule<typeof schema, GuardState>({
     description: 'Runs a program with arguments, without a shell: every word arrives as data. Changed unless creates/removes settle it.',
     ansible: 'ansible.builtin.command',
     example: '- name: Build Redis\n  command: make -j4 BUILD_TLS=yes\n  args:\n    chdir: /usr/local/src/redis\n    creates: /usr/local/src/redis/src/redis-server',
-    returns: {
-      rc: 'Exit code of the command.',
-      stdout: 'Standard output (trailing newlines removed).',
-      stderr: 'Standard error (trailing newlines removed).',
-      stdout_lines: 'stdout split into lines.',
-      stderr_lines: 'stderr split into lines.',
-      cmd: 'The command as run (secrets masked).',
-      delta: 'How long the command ran.',
-    },
+    returns: commandReturns('command'),
   },
   async read(ctx: ModuleContext, args: Args): Promise<GuardState> {
     commandWords(args);

@@ -2,7 +2,7 @@ import { ModuleError } from '../core/errors.js';
 import { defineModule, type Plan, type ModuleContext, type FromSchema } from '../core/registry.js';
 import { sh } from '../core/sh.js';
 import { guardsFor, stdinText } from './command.js';
-import { planGuarded, readGuards, runForResult, type GuardState } from './support/runCommand.js';
+import { planGuarded, readGuards, runForResult, type GuardState, commandReturns } from './support/runCommand.js';
 
 const schema = {
   type: 'object',
@@ -33,15 +33,7 @@ export default defineModule<typeof schema, GuardState>({
     description: 'Runs shell text through /bin/sh (or `executable`). Changed unless creates/removes settle it.',
     ansible: 'ansible.builtin.shell',
     example: '- name: Count listening sockets\n  shell: ss -ltn | wc -l\n  register: sockets\n  changed_when: false',
-    returns: {
-      rc: 'Exit code of the script.',
-      stdout: 'Standard output (trailing newlines removed).',
-      stderr: 'Standard error (trailing newlines removed).',
-      stdout_lines: 'stdout split into lines.',
-      stderr_lines: 'stderr split into lines.',
-      cmd: 'The script as run.',
-      delta: 'How long the script ran.',
-    },
+    returns: commandReturns('script'),
   },
   async read(ctx: ModuleContext, args: Args): Promise<GuardState> {
     script(args);

@@ -6,7 +6,6 @@
 export type ModeSpec = string | number;
 
 const OCTAL = /^0?[0-7]{3,4}$/;
-const SYMBOLIC_CLAUSE = /^([ugoa]*)([-+=])([rwxXstugo]*)$/;
 
 export function isOctalMode(spec: ModeSpec): boolean {
   return typeof spec === 'number' || OCTAL.test(spec);

@@ -40,6 +40,19 @@ export function planGuarded(state: GuardState, g: Guards, summary: string): Plan
 }
 
 /** Ansible's strip_empty_ends: trailing newlines go, inner blank lines stay. */
+/** The result fields command and shell share (documented once; `what` names the thing that ran). */
+export function commandReturns(what: 'command' | 'script'): Record<string, string> {
+  return {
+    rc: `Exit code of the ${what}.`,
+    stdout: 'Standard output (trailing newlines removed).',
+    stderr: 'Standard error (trailing newlines removed).',
+    stdout_lines: 'stdout split into lines.',
+    stderr_lines: 'stderr split into lines.',
+    cmd: what === 'command' ? 'The command as run (secrets masked).' : 'The script as run.',
+    delta: `How long the ${what} ran.`,
+  };
+}
+
 export const stripEnds = (text: string): string => text.replace(/[\r\n]+$/, '');
 export const toLines = (text: string): string[] => (text === '' ? [] : text.split(/\r?\n/));
 
