@@ -17,6 +17,8 @@ export interface VarSources {
   playVarsFiles: Vars;
   /** Defaults of every role in the play, in order: visible play-wide as in Ansible. */
   playRoleDefaults: Vars;
+  /** The play's remote_user, if any. */
+  remoteUser?: string;
 }
 
 /** Role chain from the outermost parent to the role itself. */
@@ -38,7 +40,8 @@ export function layersFor(sources: VarSources, host: HostState, task: TaskLayers
   const chain = roleChain(task.role);
   const merge = (pick: (r: RoleInstance) => Vars): Vars => Object.assign({}, ...chain.map(pick)) as Vars;
   return {
-    roleDefaults: { ...sources.playRoleDefaults, ...merge((r) => r.defaults) },
+    // remote_user is a play keyword in Ansible: an inventory's ansible_user (any level above this) wins over it.
+    roleDefaults: { ...(sources.remoteUser ? { ansible_user: sources.remoteUser } : {}), ...sources.playRoleDefaults, ...merge((r) => r.defaults) },
     ...inventoryLayers(sources.inventory, sources.playbookDirs, host.name),
     facts: host.factVars,
     playVars: sources.playVars,

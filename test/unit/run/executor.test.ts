@@ -411,3 +411,13 @@ test('an abort signal stops starting tasks and exits 99', async () => {
   assert.equal(result.exitCode, 99);
   assert.deepEqual(statuses('a').map(([n]) => n), ['slow']);
 });
+
+test('remote_user logs in as that user unless the inventory says otherwise', async () => {
+  const dir = project({
+    'inventory.yml': 'all:\n  hosts:\n    a: {}\n    b: { ansible_user: bob }\n',
+    'site.yml': '- hosts: all\n  gather_facts: false\n  remote_user: alice\n  tasks:\n    - debug: { msg: "{{ansible_user}}" }\n      register: u\n',
+  });
+  const { result } = await run(dir);
+  const users = Object.fromEntries(result.tasks.map((t) => [t.host, t.result.msg]));
+  assert.deepEqual(users, { a: 'alice', b: 'bob' });
+});
