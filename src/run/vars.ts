@@ -21,6 +21,14 @@ export interface VarSources {
   remoteUser?: string;
 }
 
+/** A {{ }} anywhere inside a value: strings, and the items and values of lists and mappings. */
+export function containsTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return hasTemplate(value);
+  if (Array.isArray(value)) return value.some(containsTemplate);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(containsTemplate);
+  return false;
+}
+
 /** Role chain from the outermost parent to the role itself. */
 export function roleChain(role: RoleInstance | undefined): RoleInstance[] {
   const chain: RoleInstance[] = [];
@@ -72,7 +80,7 @@ export function composeVars(levels: Partial<Record<VarLevel, Vars>>, magic: Vars
   for (const [k, v] of Object.entries(magic)) winner.set(k, { value: v, data: true });
   const rendering = new Set<string>();
   for (const [name, { value, data }] of winner) {
-    if (data || !hasTemplate(value)) {
+    if (data || !containsTemplate(value)) {
       out[name] = value;
       continue;
     }

@@ -421,3 +421,25 @@ test('remote_user logs in as that user unless the inventory says otherwise', asy
   const users = Object.fromEntries(result.tasks.map((t) => [t.host, t.result.msg]));
   assert.deepEqual(users, { a: 'alice', b: 'bob' });
 });
+
+test('templates nested inside list and mapping variables are rendered when read', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  vars:
+    base: /opt
+    dirs: ["{{ base }}/x", "{{ base }}/y"]
+    conf: { home: "{{ base }}/redis", port: 6379 }
+  tasks:
+    - assert:
+        that:
+          - (eq (join dirs ",") "/opt/x,/opt/y")
+          - (eq conf.home "/opt/redis")
+          - (eq conf.port 6379)
+`),
+  });
+  const { result } = await run(dir);
+  assert.equal(result.exitCode, 0, JSON.stringify(result.tasks));
+});
