@@ -1,7 +1,8 @@
 /**
  * run-playbook's public API. Everything a user imports comes from here; the CLI is a thin layer over it.
  */
-export { runPlaybook, loadAll, exitCodeFor, loadPlaybookFiles as loadPlaybook, type Loaded } from './run/playbook.js';
+export { runPlaybook, loadAll, loadPlaybookFiles as loadPlaybook, type Loaded } from './run/playbook.js';
+export { exitCodeFromStats } from './core/exitCodes.js';
 export type { RunPlaybookOptions, RunResult, TaskRecord, HostKeyChecking } from './run/options.js';
 export { EXIT } from './run/options.js';
 export type { LoadPlaybookOptions } from './load/playbook.js';

@@ -7,7 +7,7 @@ import { createPalette, type Palette } from './colors.js';
 
 export const STAT_KEYS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const;
 
-export const EXIT = { ok: 0, internal: 1, failed: 2, unreachable: 4, invalidInput: 5, interrupted: 99 } as const;
+export { EXIT, exitCodeFromStats } from '../core/exitCodes.js';
 
 export function emptyStats(): HostStats {
   return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
@@ -73,13 +73,6 @@ export function addStats(a: Record<string, HostStats>, b: Record<string, HostSta
 }
 
 /** 99 interrupted, 2 a host failed, 4 a host unreachable and none failed, 0 otherwise. */
-export function exitCodeFromStats(stats: Record<string, HostStats>, interrupted = false): number {
-  if (interrupted) return EXIT.interrupted;
-  const all = Object.values(stats);
-  if (all.some((s) => s.failed > 0)) return EXIT.failed;
-  if (all.some((s) => s.unreachable > 0)) return EXIT.unreachable;
-  return EXIT.ok;
-}
 
 /** Banner line as Ansible draws it: the title, a space, then stars to the width (at least 3). */
 export function banner(title: string, columns = 80): string {

@@ -2,6 +2,7 @@ import type { AnyModule, ModuleRegistry } from '../core/registry.js';
 import type { HostStats, RunListener } from '../core/events.js';
 import type { Vars } from '../core/model.js';
 import type { Connection } from '../core/connection.js';
+import type { RunExitCode } from '../core/exitCodes.js';
 
 export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
 
@@ -57,10 +58,10 @@ export interface TaskRecord {
 export interface RunResult {
   stats: Record<string, HostStats>;
   /** 0 success, 2 a host failed, 4 a host unreachable (none failed), 99 interrupted. */
-  exitCode: 0 | 2 | 4 | 99;
+  exitCode: RunExitCode;
   interrupted: boolean;
   durationMs: number;
   tasks: TaskRecord[];
 }
 
-export const EXIT = { ok: 0, internal: 1, failed: 2, unreachable: 4, invalid: 5, interrupted: 99 } as const;
+export { EXIT } from '../core/exitCodes.js';

@@ -15,7 +15,8 @@ import { schemaProblems } from '../core/ajv.js';
 import { OptionsError } from '../core/errors.js';
 import type { RunContext } from './context.js';
 import { createLimit } from './limit.js';
-import { EXIT, type RunPlaybookOptions, type RunResult } from './options.js';
+import type { RunPlaybookOptions, RunResult } from './options.js';
+import { exitCodeFromStats } from '../core/exitCodes.js';
 import { runPlay } from './play.js';
 import { connectOptionsFrom, labGuard } from './connectOptions.js';
 
@@ -123,13 +124,6 @@ export async function runPlaybook(options: RunPlaybookOptions, loaded?: Loaded):
   const interrupted = run.stopping();
   const durationMs = Date.now() - started;
   emit({ type: 'run:end', time: Date.now(), stats, durationMs, interrupted });
-  return { stats, exitCode: exitCodeFor(stats, interrupted), interrupted, durationMs, tasks: run.records };
+  return { stats, exitCode: exitCodeFromStats(stats, interrupted), interrupted, durationMs, tasks: run.records };
 }
 
-export function exitCodeFor(stats: RunResult['stats'], interrupted: boolean): RunResult['exitCode'] {
-  if (interrupted) return EXIT.interrupted;
-  const all = Object.values(stats);
-  if (all.some((s) => s.failed > 0)) return EXIT.failed;
-  if (all.some((s) => s.unreachable > s.ignored)) return EXIT.unreachable;
-  return EXIT.ok;
-}

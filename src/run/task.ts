@@ -87,10 +87,13 @@ async function runOnHost(pc: PlayContext, task: Task, scope: Scope, ref: TaskRef
 }
 
 function unreachable(pc: PlayContext, task: Task, scope: Scope, ref: TaskRef, host: HostState, msg: string, started: number): undefined {
+  // ignore_unreachable counts like ignore_errors: as ignored, and the host stays in the play.
   const ignored = scope.ignoreUnreachable ?? false;
-  if (!ignored) host.status = 'unreachable';
-  host.stats.unreachable++;
   if (ignored) host.stats.ignored++;
+  else {
+    host.status = 'unreachable';
+    host.stats.unreachable++;
+  }
   pc.run.emit({ type: 'host:unreachable', time: Date.now(), host: host.name, msg });
   pc.run.emit({ type: 'host:result', time: Date.now(), task: ref, host: host.name, result: { status: 'unreachable', msg, ignored }, durationMs: Date.now() - started, noLog: false });
   pc.run.records.push({ host: host.name, task: ref.name, module: task.module, status: 'unreachable', durationMs: Date.now() - started, result: { msg } });

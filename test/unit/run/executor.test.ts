@@ -443,3 +443,35 @@ test('templates nested inside list and mapping variables are rendered when read'
   const { result } = await run(dir);
   assert.equal(result.exitCode, 0, JSON.stringify(result.tasks));
 });
+
+test('ignore_unreachable counts as ignored; an ignored failure does not hide a real unreachable host', async () => {
+  const dir = project({
+    'inventory.yml': inventory('up', 'down'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "false"
+      ignore_errors: true
+      when: (eq inventory_hostname "up")
+    - command: "true"
+      ignore_unreachable: true
+`),
+  });
+  const ignoredOnly = await run(dir, { unreachable: ['down'] });
+  assert.equal(ignoredOnly.result.exitCode, 0);
+  assert.deepEqual([ignoredOnly.result.stats.down!.unreachable, ignoredOnly.result.stats.down!.ignored], [0, 1]);
+  const strict = project({
+    'inventory.yml': inventory('up', 'down'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "false"
+      ignore_errors: true
+    - command: "true"
+`),
+  });
+  const real = await run(strict, { unreachable: ['down'] });
+  assert.equal(real.result.exitCode, 4);
+});
