@@ -1,4 +1,5 @@
 import type { ClientChannel } from 'ssh2';
+import { randomBytes } from 'node:crypto';
 import { abortError } from './errors.js';
 
 export interface ExecRequest {
@@ -17,20 +18,24 @@ export interface ExecRequest {
  * One command on its own exec channel: the fallback where a persistent shell cannot run, and the way
  * helper commands (kill) reach the host while a shell is busy.
  *
- * With killGroup, the command is started as `echo $$ >&2; exec …`: sshd makes the session's shell a session
- * (and group) leader, so that first stderr line is the group to kill on timeout/abort; it is not shown.
+ * sshd runs the command through the user's login shell, and that shell may print (a noisy ~/.bashrc) before the
+ * command starts. So the command is started after `printf START >&1; printf 'START pid' >&2`, with a random
+ * START: whatever comes before it on either stream is the login shell's, not the command's, and is dropped. The
+ * pid is the session's shell, which sshd makes a group leader: the group to kill on timeout/abort.
  */
 export async function runExecChannel(req: ExecRequest): Promise<{ code: number | null; signal: string | null }> {
   if (req.signal?.aborted) throw abortError(req.signal);
-  const withPid = req.killGroup !== undefined;
-  const channel = await req.open(withPid ? `echo "$$" >&2; exec ${req.command}` : req.command);
+  const start = `RPSTART-${randomBytes(16).toString('hex')}`;
+  // the command on its own line after the markers: any shell text (compound commands too) parses as written
+  const channel = await req.open(`printf '%s\\n' '${start}'; printf '%s %s\\n' '${start}' "$$" >&2\n${req.command}`);
   return await new Promise((resolve, reject) => {
     let code: number | null = null;
     let exitSignal: string | null = null;
     let finished = false;
     let timer: NodeJS.Timeout | undefined;
     let pgid: number | null = null;
-    let pidLine: Buffer | null = withPid ? Buffer.alloc(0) : null;
+    const stdoutStart = new StartLine(start);
+    const stderrStart = new StartLine(start);
     const cleanup = (): void => {
       finished = true;
       clearTimeout(timer);
@@ -53,20 +58,16 @@ export async function runExecChannel(req: ExecRequest): Promise<{ code: number |
     const onAbort = (): void => interrupt(abortError(req.signal as AbortSignal));
     if (req.timeoutMs) timer = setTimeout(() => interrupt(req.onTimeout?.() ?? new Error('timeout')), req.timeoutMs);
     req.signal?.addEventListener('abort', onAbort, { once: true });
-    channel.on('data', (chunk: Buffer) => finished || req.onOutput('stdout', chunk));
+    channel.on('data', (chunk: Buffer) => {
+      if (finished) return;
+      const rest = stdoutStart.feed(chunk);
+      if (rest?.length) req.onOutput('stdout', rest);
+    });
     channel.stderr.on('data', (chunk: Buffer) => {
       if (finished) return;
-      if (pidLine) {
-        pidLine = Buffer.concat([pidLine, chunk]);
-        const nl = pidLine.indexOf(0x0a);
-        if (nl < 0) return;
-        pgid = Number(pidLine.subarray(0, nl).toString('latin1')) || null;
-        const rest = pidLine.subarray(nl + 1);
-        pidLine = null;
-        if (rest.length) req.onOutput('stderr', rest);
-        return;
-      }
-      req.onOutput('stderr', chunk);
+      const rest = stderrStart.feed(chunk);
+      if (stderrStart.tail !== null && pgid === null) pgid = Number(stderrStart.tail) || null;
+      if (rest?.length) req.onOutput('stderr', rest);
     });
     channel.on('exit', (c: number | null, sig?: string) => {
       code = typeof c === 'number' ? c : null;
@@ -84,4 +85,28 @@ export async function runExecChannel(req: ExecRequest): Promise<{ code: number |
       channel.end();
     })().catch(() => undefined);
   });
+}
+
+/**
+ * Drops a stream's bytes up to and including the first line that starts with the start marker (the login
+ * shell's noise), then passes everything through. `tail` is what followed the marker on its line.
+ */
+export class StartLine {
+  private pending: Buffer | null = Buffer.alloc(0);
+  tail: string | null = null;
+  constructor(private readonly marker: string) {}
+
+  /** The bytes to pass on (undefined while the marker has not been seen). */
+  feed(chunk: Buffer): Buffer | undefined {
+    if (this.pending === null) return chunk;
+    this.pending = Buffer.concat([this.pending, chunk]);
+    const at = this.pending.indexOf(this.marker);
+    if (at < 0) return undefined;
+    const nl = this.pending.indexOf(0x0a, at);
+    if (nl < 0) return undefined;
+    this.tail = this.pending.subarray(at + this.marker.length, nl).toString('latin1').trim();
+    const rest = this.pending.subarray(nl + 1);
+    this.pending = null;
+    return rest;
+  }
 }

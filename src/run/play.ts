@@ -9,7 +9,7 @@ import { runNodes } from './nodes.js';
 import { serialBatches } from './batches.js';
 import { rootScope, type Scope } from './scope.js';
 
-/** The hosts a play runs on: its pattern, narrowed by --limit and --slice, minus hosts that already failed. */
+/** The hosts a play runs on: its pattern, narrowed by --limit and --slice. */
 export function playHosts(run: RunContext, play: Play): string[] {
   const cwd = run.options.cwd ?? process.cwd();
   let hosts = matchHosts(run.inventory, play.hosts, { cwd });
@@ -35,8 +35,9 @@ export async function runPlay(run: RunContext, play: Play, index: number): Promi
   let goOn = true;
   for (const [batchIndex, batch] of batches.entries()) {
     if (run.stopping()) break;
-    const pc: PlayContext = { run, play, index, playHosts: hosts, batch, roleDefaults, handlers, ended: false, fatal: false, batchEnded: false, flushRequested: false, taskCounter: 0 };
+    // Hosts that failed in an earlier play are out of this one: not in the batch, not in max_fail_percentage.
     const states = batch.map((h) => run.hosts.get(h)!).filter((s) => s.status === 'active');
+    const pc: PlayContext = { run, play, index, playHosts: hosts, batch: states.map((s) => s.name), roleDefaults, handlers, ended: false, fatal: false, batchEnded: false, flushRequested: false, taskCounter: 0 };
     if (batches.length > 1) run.emit({ type: 'batch:start', time: Date.now(), hosts: batch, index: batchIndex, count: batches.length });
     if (play.strategy === 'free') {
       await Promise.all(states.map((s) => runSections(pc, [s])));

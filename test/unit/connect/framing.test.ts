@@ -64,3 +64,13 @@ test('the server loop keeps the stream aligned: stdin bytes after a script never
   assert.ok(text.includes(`${hostile.length}\n${m1}0\n`), text);
   assert.ok(text.includes(`second\n${m2}0\n`), text);
 });
+
+test('exec channels drop what a noisy login shell prints before the command starts', async () => {
+  const { StartLine } = await import('../../../src/connect/execChannel.js');
+  const line = new StartLine('RPSTART-abc');
+  assert.equal(line.feed(Buffer.from('pyenv: cannot rehash\nRPSTA')), undefined);
+  const rest = line.feed(Buffer.from('RT-abc 4242\nreal output\n'));
+  assert.equal(rest?.toString(), 'real output\n');
+  assert.equal(line.tail, '4242');
+  assert.equal(line.feed(Buffer.from('RPSTART-abc again'))?.toString(), 'RPSTART-abc again');
+});
