@@ -94,7 +94,7 @@ function unreachable(pc: PlayContext, task: Task, scope: Scope, ref: TaskRef, ho
     host.status = 'unreachable';
     host.stats.unreachable++;
   }
-  pc.run.emit({ type: 'host:unreachable', time: Date.now(), host: host.name, msg });
+  if (!ignored) pc.run.emit({ type: 'host:unreachable', time: Date.now(), host: host.name, msg });
   pc.run.emit({ type: 'host:result', time: Date.now(), task: ref, host: host.name, result: { status: 'unreachable', msg, ignored }, durationMs: Date.now() - started, noLog: false });
   pc.run.records.push({ host: host.name, task: ref.name, module: task.module, status: 'unreachable', durationMs: Date.now() - started, result: { msg } });
   return undefined;
