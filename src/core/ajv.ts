@@ -43,6 +43,13 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, data: u
           return `${where || 'value'} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).join(', ')} (got ${JSON.stringify(valueAt(e.instancePath))})`;
         case 'type':
           return `${where || 'value'} must be ${(e.params as { type: string }).type} (got ${JSON.stringify(valueAt(e.instancePath))})`;
+        case 'anyOf': {
+          const branches = e.schema as Array<{ required?: string[] }>;
+          if (Array.isArray(branches) && branches.every((b) => Array.isArray(b.required))) {
+            return `needs one of the arguments ${branches.flatMap((b) => b.required ?? []).map((n) => `"${n}"`).join(', ')}`;
+          }
+          return `${where || 'arguments'} ${e.message ?? 'is invalid'}`;
+        }
         default:
           return `${where || 'arguments'} ${e.message ?? 'is invalid'}`;
       }

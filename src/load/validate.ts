@@ -113,12 +113,23 @@ function toProblem(e: ErrorObject, at: SchemaSubject): Problem | undefined {
     }
     case 'const':
       return { ...at.posOf(segs, false), message: `${where || 'value'} must be ${JSON.stringify(params.allowedValue)} (got ${describeValue(e.data)})` };
-    case 'type':
     case 'anyOf':
-    case 'oneOf':
+    case 'oneOf': {
+      // A union of `required` branches means "give one of these arguments" (command: cmd or argv).
+      const branches = e.schema as Array<{ required?: string[] }>;
+      if (Array.isArray(branches) && branches.every((b) => Array.isArray(b.required) && Object.keys(b).length === 1)) {
+        const names = branches.flatMap((b) => b.required ?? []);
+        return { ...at.posOf(segs, true), message: `${at.subject} needs one of the ${at.noun}s ${names.map((n) => `"${n}"`).join(', ')}` };
+      }
       return {
         ...at.posOf(segs, false),
-        message: `${where || 'value'} ${where ? `on ${at.subject} ` : ''}must be ${describeSchema(e.keyword === 'type' ? e.parentSchema : { anyOf: e.schema })} (got ${describeValue(e.data)})`,
+        message: `${where || 'value'} ${where ? `on ${at.subject} ` : ''}must be ${describeSchema({ anyOf: e.schema })} (got ${describeValue(e.data)})`,
+      };
+    }
+    case 'type':
+      return {
+        ...at.posOf(segs, false),
+        message: `${where || 'value'} ${where ? `on ${at.subject} ` : ''}must be ${describeSchema(e.parentSchema)} (got ${describeValue(e.data)})`,
       };
     default:
       return { ...at.posOf(segs, false), message: `${where || 'value'} on ${at.subject} ${e.message ?? 'is invalid'}` };

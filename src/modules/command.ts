@@ -8,7 +8,7 @@ import { splitWords } from './support/words.js';
 const schema = {
   type: 'object',
   properties: {
-    cmd: { type: 'string', description: 'The command line; split into words like a shell would (quotes group words) but never run by a shell: no $VARS, globs, pipes or ;.' },
+    cmd: { type: 'string', minLength: 1, description: 'The command line; split into words like a shell would (quotes group words) but never run by a shell: no $VARS, globs, pipes or ;.' },
     argv: { type: 'array', items: { type: 'string' }, description: 'The command as a list of words (no splitting at all). Use either cmd or argv.' },
     chdir: { type: 'string', description: 'Run in this folder.' },
     creates: { type: 'string', description: 'Skip the command when this path exists (relative to chdir).' },
@@ -18,6 +18,8 @@ const schema = {
     strip_empty_ends: { type: 'boolean', description: 'Remove trailing newlines from stdout/stderr in the result (default true).' },
   },
   additionalProperties: false,
+  // Something to run, written either way: a load error otherwise, as Ansible's "no command given".
+  anyOf: [{ required: ['cmd'] }, { required: ['argv'] }],
 } as const;
 type Args = FromSchema<typeof schema>;
 

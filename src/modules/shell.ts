@@ -7,7 +7,7 @@ import { planGuarded, readGuards, runForResult, type GuardState, commandReturns 
 const schema = {
   type: 'object',
   properties: {
-    cmd: { type: 'string', description: 'Shell text, run as written by the shell (pipes, redirects, $VARS work). Quote variables yourself.' },
+    cmd: { type: 'string', minLength: 1, description: 'Shell text, run as written by the shell (pipes, redirects, $VARS work). Quote variables yourself.' },
     executable: { type: 'string', description: 'The shell to run it with (default /bin/sh).' },
     chdir: { type: 'string', description: 'Run in this folder.' },
     creates: { type: 'string', description: 'Skip when this path exists (relative to chdir).' },
@@ -17,6 +17,7 @@ const schema = {
     strip_empty_ends: { type: 'boolean', description: 'Remove trailing newlines from stdout/stderr in the result (default true).' },
   },
   additionalProperties: false,
+  required: ['cmd'],
 } as const;
 type Args = FromSchema<typeof schema>;
 

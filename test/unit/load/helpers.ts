@@ -37,6 +37,7 @@ export function testRegistry(): ModuleRegistry {
         type: 'object',
         additionalProperties: false,
         properties: { cmd: { type: 'string' }, argv: { type: 'array', items: { type: 'string' } }, chdir: { type: 'string' }, creates: { type: 'string' }, removes: { type: 'string' } },
+        anyOf: [{ required: ['cmd'] }, { required: ['argv'] }],
       },
       ...noop,
     }),
