@@ -7,7 +7,7 @@ import type { PlayContext } from './context.js';
 import { newHostState, type HostState } from './hostState.js';
 import { invokeModule, sleep, type Outcome } from './invoke.js';
 import { applyEffects } from './effects.js';
-import { enter, type Scope } from './scope.js';
+import { enter, rootScope, type Scope } from './scope.js';
 import { hostVars, taskRef, truthy } from './taskVars.js';
 import { createLimit } from './limit.js';
 import { countResult, recordFailure } from './stats.js';
@@ -255,5 +255,5 @@ function connectionVars(pc: PlayContext, host: string): Vars {
   // A delegate outside the play has no state yet; a fresh one still gives it its group vars (all: vars too),
   // where the lab and most inventories keep the user, key and known_hosts.
   const state = pc.run.hosts.get(host) ?? newHostState(host);
-  return hostVars(pc, state, { ...enter({ when: [], tags: [], blockVars: {}, includeParams: {}, environment: {}, path: '', rescuable: false, handler: false }, { pos: pc.play.pos, when: [], tags: [], vars: {} }, '') });
+  return hostVars(pc, state, rootScope());
 }

@@ -6,7 +6,7 @@ import type { PlayContext } from './context.js';
 import type { HostState } from './hostState.js';
 import { OMIT } from './invoke.js';
 import { composeVars, layersFor, roleChain } from './vars.js';
-import type { Scope } from './scope.js';
+import { rootScope, type Scope } from './scope.js';
 
 /** Ansible's boolean reading of a value: yes/true/on/1 are true, no/false/off/0/'' false. */
 export function truthy(value: unknown): boolean {
@@ -78,7 +78,7 @@ function hostvarsView(pc: PlayContext): Vars {
         if (!cached) {
           const state = pc.run.hosts.get(name);
           cached = state
-            ? hostVars(pc, state, { when: [], tags: [], blockVars: {}, includeParams: {}, environment: {}, path: '', rescuable: false, handler: false })
+            ? hostVars(pc, state, rootScope())
             : { ...mergeInventory(pc, name), inventory_hostname: name };
         }
         return cached;
