@@ -121,6 +121,12 @@ export interface Play {
   maxFailPercentage?: number;
   tags: string[];
   environment?: Vars | string;
+  /** Task keywords written on the play (ignore_errors, no_log, check_mode, diff, throttle, …): defaults of its tasks. */
+  taskDefaults: Partial<Pick<NodeCommon, 'ignoreErrors' | 'ignoreUnreachable' | 'noLog' | 'checkMode' | 'diff' | 'throttle'>>;
+  forceHandlers?: boolean;
+  /** Play-level defaults of connection variables (ansible_connection, ansible_port); the inventory's win. */
+  connectionDefaults: Vars;
+  order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
   /** Roles from `roles:` (each a block whose nodes carry `role`), run after pre_tasks and before tasks. */
   roles: Block[];
   preTasks: TaskNode[];

@@ -33,6 +33,8 @@ export function loadModuleTask(ctx: LoadContext, scope: TaskScope, src: NodeSour
   const found: Array<{ key: string; module: AnyModule }> = [];
   const unknown: string[] = [];
   for (const key of candidates) {
+    // Harmless in ported roles: sudo is what run-playbook uses anyway.
+    if (key === 'become_method' && raw[key] === 'sudo') continue;
     if (key in unsupportedTaskKeywords) {
       ctx.add(yaml.keyPos([...path, key]), `"${key}" is not supported on a task`, unsupportedTaskKeywords[key]);
       continue;

@@ -173,7 +173,17 @@ function loadPlay(ctx: LoadContext, yaml: YamlFile, i: number, raw: Record<strin
     tasks,
     postTasks,
     handlers: [...ownHandlers, ...state.handlers],
+    taskDefaults: playTaskDefaults(raw),
+    connectionDefaults: {
+      ...(typeof raw.connection === 'string' ? { ansible_connection: raw.connection } : {}),
+      ...(typeof raw.port === 'number' ? { ansible_port: raw.port } : {}),
+    },
   };
+  if (typeof raw.force_handlers === 'boolean') play.forceHandlers = raw.force_handlers;
+  if (typeof raw.order === 'string') play.order = raw.order as NonNullable<Play['order']>;
+  if (raw.become_method !== undefined && raw.become_method !== 'sudo') {
+    ctx.add(yaml.valuePos([i, 'become_method']), `become_method "${String(raw.become_method)}" is not supported`, 'run-playbook becomes other users with sudo only');
+  }
   if (typeof raw.remote_user === 'string') play.remoteUser = raw.remote_user;
   if (typeof raw.become === 'boolean') play.become = raw.become;
   if (typeof raw.become_user === 'string') play.becomeUser = raw.become_user;
@@ -185,6 +195,17 @@ function loadPlay(ctx: LoadContext, yaml: YamlFile, i: number, raw: Record<strin
   if (play.serial) checkSerial(ctx, yaml, i, serial);
   checkNotify(ctx, play);
   return play;
+}
+
+function playTaskDefaults(raw: Record<string, unknown>): Play['taskDefaults'] {
+  const d: Play['taskDefaults'] = {};
+  if (typeof raw.ignore_errors === 'boolean') d.ignoreErrors = raw.ignore_errors;
+  if (typeof raw.ignore_unreachable === 'boolean') d.ignoreUnreachable = raw.ignore_unreachable;
+  if (typeof raw.no_log === 'boolean' || typeof raw.no_log === 'string') d.noLog = raw.no_log;
+  if (typeof raw.check_mode === 'boolean') d.checkMode = raw.check_mode;
+  if (typeof raw.diff === 'boolean') d.diff = raw.diff;
+  if (typeof raw.throttle === 'number' || typeof raw.throttle === 'string') d.throttle = raw.throttle;
+  return d;
 }
 
 /** serial strings must be a count or a percentage ("30%"), or a template resolved at run time. */

@@ -9,7 +9,7 @@ import { runTask } from './task.js';
  * a failed host runs none unless --force-handlers. A handler may notify a later one in the same flush.
  */
 export async function flushHandlers(pc: PlayContext, hosts: HostState[]): Promise<void> {
-  const force = pc.run.options.forceHandlers ?? false;
+  const force = pc.run.options.forceHandlers === true || pc.play.forceHandlers === true;
   for (let pass = 0; pass < 10; pass++) {
     let ran = false;
     for (const handler of pc.handlers) {

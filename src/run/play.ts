@@ -18,7 +18,23 @@ export function playHosts(run: RunContext, play: Play): string[] {
     hosts = hosts.filter((h) => allowed.has(h));
   }
   if (run.options.slice) hosts = sliceHosts(hosts, run.options.slice.index, run.options.slice.count);
-  return hosts;
+  return ordered(hosts, play.order);
+}
+
+/** The play's `order:` of hosts, as Ansible's. */
+function ordered(hosts: string[], order: Play['order']): string[] {
+  switch (order) {
+    case 'sorted':
+      return [...hosts].sort();
+    case 'reverse_sorted':
+      return [...hosts].sort().reverse();
+    case 'reverse_inventory':
+      return [...hosts].reverse();
+    case 'shuffle':
+      return [...hosts].map((h) => ({ h, k: Math.random() })).sort((a, b) => a.k - b.k).map((x) => x.h);
+    default:
+      return hosts;
+  }
 }
 
 /** Runs one play; returns false when the run must end here (Ansible's break_play: see the batch loop). */
@@ -57,7 +73,14 @@ export async function runPlay(run: RunContext, play: Play, index: number): Promi
 /** pre_tasks, handlers, roles, tasks, handlers, post_tasks, handlers: Ansible's order. */
 async function runSections(pc: PlayContext, hosts: HostState[]): Promise<void> {
   const { play } = pc;
-  const scope: Scope = { ...rootScope(), tags: [...play.tags], ...(play.become !== undefined ? { become: play.become } : {}), ...(play.becomeUser ? { becomeUser: play.becomeUser } : {}), environment: typeof play.environment === 'object' && play.environment ? { ...play.environment } : {} };
+  const scope: Scope = {
+    ...rootScope(),
+    ...play.taskDefaults,
+    tags: [...play.tags],
+    ...(play.become !== undefined ? { become: play.become } : {}),
+    ...(play.becomeUser ? { becomeUser: play.becomeUser } : {}),
+    environment: typeof play.environment === 'object' && play.environment ? { ...play.environment } : {},
+  };
   if (play.gatherFacts) await gatherPlayFacts(pc, hosts);
   await runNodes(pc, play.preTasks, { ...scope, path: 'pre_tasks' }, hosts);
   await flush(pc, hosts);
@@ -73,7 +96,7 @@ async function flush(pc: PlayContext, hosts: HostState[]): Promise<void> {
   if (pc.run.stopping()) return;
   const ended = pc.ended;
   pc.ended = false;
-  if (!ended || pc.run.options.forceHandlers) await flushHandlers(pc, hosts);
+  if (!ended || pc.run.options.forceHandlers || pc.play.forceHandlers) await flushHandlers(pc, hosts);
   pc.ended = ended;
 }
 

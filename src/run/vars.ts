@@ -19,6 +19,8 @@ export interface VarSources {
   playRoleDefaults: Vars;
   /** The play's remote_user, if any. */
   remoteUser?: string;
+  /** The play's connection/port keywords as ansible_connection/ansible_port: below every inventory level. */
+  connectionDefaults?: Vars;
 }
 
 /** A {{ }} anywhere inside a value: strings, and the items and values of lists and mappings. */
@@ -49,7 +51,7 @@ export function layersFor(sources: VarSources, host: HostState, task: TaskLayers
   const merge = (pick: (r: RoleInstance) => Vars): Vars => Object.assign({}, ...chain.map(pick)) as Vars;
   return {
     // remote_user is a play keyword in Ansible: an inventory's ansible_user (any level above this) wins over it.
-    roleDefaults: { ...(sources.remoteUser ? { ansible_user: sources.remoteUser } : {}), ...sources.playRoleDefaults, ...merge((r) => r.defaults) },
+    roleDefaults: { ...sources.connectionDefaults, ...(sources.remoteUser ? { ansible_user: sources.remoteUser } : {}), ...sources.playRoleDefaults, ...merge((r) => r.defaults) },
     ...inventoryLayers(sources.inventory, sources.playbookDirs, host.name),
     facts: host.factVars,
     playVars: sources.playVars,

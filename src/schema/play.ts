@@ -41,6 +41,24 @@ export const playSchema = {
     environment: { type: ['object', 'string'] },
     /** Accepted and ignored: module names resolve with or without a collection prefix. */
     collections: { type: 'array' },
+    // Task keywords a play may set for all its tasks, as in Ansible.
+    ignore_errors: bool,
+    ignore_unreachable: bool,
+    no_log: commonKeywordProperties.no_log,
+    check_mode: bool,
+    diff: bool,
+    throttle: commonKeywordProperties.throttle,
+    force_handlers: bool,
+    /** Only sudo: accepted for ported playbooks, anything else is refused by the loader. */
+    become_method: str,
+    /** ssh or local: the play's default ansible_connection (the inventory's wins). */
+    connection: { enum: ['ssh', 'smart', 'paramiko', 'local'] },
+    /** The play's default ansible_port (the inventory's wins). */
+    port: { type: 'integer', minimum: 1, maximum: 65535 },
+    order: { enum: ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] },
+    /** Accepted: the SSH connect timeout in seconds for this play's new connections is -T / the config's. */
+    timeout: { type: 'number', minimum: 0 },
+    gather_timeout: { type: 'number', minimum: 0 },
   },
 } as const;
 

@@ -475,3 +475,39 @@ test('ignore_unreachable counts as ignored; an ignored failure does not hide a r
   const real = await run(strict, { unreachable: ['down'] });
   assert.equal(real.result.exitCode, 4);
 });
+
+test('Ansible play keywords: task defaults (ignore_errors), order, force_handlers, connection/port below the inventory, become_method sudo', async () => {
+  const dir = project({
+    'inventory.yml': 'all:\n  hosts:\n    c: {}\n    a: { ansible_port: 2200 }\n    b: {}\n',
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  ignore_errors: true
+  order: sorted
+  port: 2222
+  connection: ssh
+  become_method: sudo
+  force_handlers: true
+  tasks:
+    - name: fails but is ignored
+      command: "false"
+    - name: port
+      debug: { msg: "{{ansible_port}} {{ansible_connection}}" }
+      become_method: sudo
+`),
+  });
+  const { result, events } = await run(dir);
+  assert.equal(result.exitCode, 0);
+  assert.equal(result.stats.a!.ignored, 1);
+  const order = events.flatMap((e) => (e.type === 'host:result' && e.task.name === 'fails but is ignored' ? [e.host] : []));
+  assert.deepEqual([...order].sort(), ['a', 'b', 'c']);
+  const started = events.find((e) => e.type === 'task:start');
+  assert.deepEqual(started?.type === 'task:start' ? started.hosts : [], ['a', 'b', 'c']);
+  const ports = Object.fromEntries(result.tasks.filter((t) => t.task === 'port').map((t) => [t.host, t.result.msg]));
+  assert.deepEqual(ports, { a: '2200 ssh', b: '2222 ssh', c: '2222 ssh' });
+});
+
+test('become_method other than sudo is refused at load time', async () => {
+  const dir = project({ 'inventory.yml': inventory('a'), 'site.yml': '- hosts: all\n  become_method: su\n  tasks: []\n' });
+  await assert.rejects(run(dir), /become_method "su" is not supported/);
+});
