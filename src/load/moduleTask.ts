@@ -26,7 +26,32 @@ export function resolveModuleName(ctx: LoadContext, key: string): AnyModule | un
   return m ? registry.get(m[1]!) : undefined;
 }
 
-export function loadModuleTask(ctx: LoadContext, scope: TaskScope, src: NodeSource): Task | undefined {
+/**
+ * The old spellings ported roles still use: `action: apt name=x` (or `{module: apt, name: x}`) is the task
+ * `apt: name=x`; `local_action:` is the same with `delegate_to: localhost`.
+ */
+function unwrapAction(src: NodeSource): NodeSource {
+  const key = src.raw.local_action !== undefined ? 'local_action' : src.raw.action !== undefined ? 'action' : undefined;
+  if (!key) return src;
+  const value = src.raw[key];
+  let module: string | undefined;
+  let args: unknown;
+  if (typeof value === 'string') {
+    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(value);
+    module = m?.[1];
+    args = m?.[2] ?? '';
+  } else if (isMapping(value) && typeof (value as Record<string, unknown>).module === 'string') {
+    const { module: name, ...rest } = value as Record<string, unknown>;
+    module = name as string;
+    args = rest;
+  }
+  if (!module) return src;
+  const { [key]: _written, ...others } = src.raw;
+  return { ...src, raw: { ...others, [module]: args, ...(key === 'local_action' ? { delegate_to: 'localhost' } : {}) } };
+}
+
+export function loadModuleTask(ctx: LoadContext, scope: TaskScope, written: NodeSource): Task | undefined {
+  const src = unwrapAction(written);
   const { yaml, path, raw } = src;
   const label = typeof raw.name === 'string' ? raw.name : undefined;
   const candidates = Object.keys(raw).filter((k) => !TASK_KEYWORDS.has(k));

@@ -148,8 +148,6 @@ export const roleMetaSchema = {
 /** Ansible task keywords accepted nowhere here, with why; said instead of a confusing "unknown module". */
 export const unsupportedTaskKeywords: Readonly<Record<string, string>> = {
   include: '"include" was removed from Ansible; use "include_tasks" or "import_tasks"',
-  local_action: 'use the module directly with "delegate_to: localhost"',
-  action: 'write the module name as the task key, e.g. "apt: name=x"',
   become_method: 'run-playbook always uses sudo for become (become_method: sudo is accepted)',
   become_flags: 'run-playbook always uses sudo for become',
   connection: 'set ansible_connection in the inventory instead',

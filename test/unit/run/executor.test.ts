@@ -511,3 +511,23 @@ test('become_method other than sudo is refused at load time', async () => {
   const dir = project({ 'inventory.yml': inventory('a'), 'site.yml': '- hosts: all\n  become_method: su\n  tasks: []\n' });
   await assert.rejects(run(dir), /become_method "su" is not supported/);
 });
+
+test('the old action: and local_action: spellings run the named module (local_action on localhost)', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - action: command echo from-action
+      register: r
+    - local_action: { module: debug, msg: "{{r.stdout}}" }
+      register: d
+    - assert: { that: [(eq d.msg "from-action")] }
+`),
+  });
+  const { result, events } = await run(dir);
+  assert.equal(result.exitCode, 0, JSON.stringify(result.tasks));
+  const delegated = events.find((e) => e.type === 'host:result' && e.task.module === 'debug');
+  assert.equal(delegated?.type === 'host:result' ? delegated.delegatedTo : undefined, 'localhost');
+});
