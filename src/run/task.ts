@@ -240,10 +240,11 @@ function toHostResult(outcome: Outcome, ignored: boolean, check: boolean): HostR
   }
 }
 
+/** As Ansible's PlayContext: connection variables (ansible_become, ansible_become_user) override the keywords. */
 function resolveBecome(pc: PlayContext, scope: Scope, vars: Vars): Become | undefined {
-  const on = scope.become ?? (vars.ansible_become !== undefined ? truthy(vars.ansible_become) : pc.play.become ?? false);
+  const on = vars.ansible_become !== undefined ? truthy(vars.ansible_become) : scope.become ?? pc.play.become ?? false;
   if (!on) return undefined;
-  const user = String(scope.becomeUser ?? vars.ansible_become_user ?? pc.play.becomeUser ?? 'root');
+  const user = String(vars.ansible_become_user ?? scope.becomeUser ?? pc.play.becomeUser ?? 'root');
   const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? pc.run.options.becomePassword;
   return { user, ...(password !== undefined && password !== null ? { password: password instanceof Secret ? password : new Secret(String(password)) } : {}) };
 }

@@ -531,3 +531,23 @@ test('the old action: and local_action: spellings run the named module (local_ac
   const delegated = events.find((e) => e.type === 'host:result' && e.task.module === 'debug');
   assert.equal(delegated?.type === 'host:result' ? delegated.delegatedTo : undefined, 'localhost');
 });
+
+test('become: the keyword turns it on; ansible_become_user in the inventory overrides become_user, as in Ansible', async () => {
+  const dir = project({
+    'inventory.yml': 'all:\n  hosts:\n    plain: {}\n    special: { ansible_become_user: postgres }\n',
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  become: true
+  become_user: redis
+  tasks:
+    - command: "true"
+    - command: "true"
+      become: false
+`),
+  });
+  const { result, hosts } = await run(dir);
+  assert.equal(result.exitCode, 0);
+  assert.deepEqual(hosts.get('plain')!.becomeUsers, ['redis', undefined]);
+  assert.deepEqual(hosts.get('special')!.becomeUsers, ['postgres', undefined]);
+});

@@ -24,9 +24,12 @@ export function project(files: Record<string, string>): string {
  */
 export class FakeHost implements Connection {
   readonly commands: string[] = [];
+  /** The become user each command asked for (undefined: none). */
+  readonly becomeUsers: Array<string | undefined> = [];
   constructor(readonly host: string, readonly dir: string) {}
   run(cmd: Command, opts: RunOptions = {}): Promise<CommandResult> {
     this.commands.push(cmd.text);
+    this.becomeUsers.push(opts.become?.user);
     const started = Date.now();
     return new Promise((resolve) => {
       const child = spawn('sh', ['-c', cmd.text], { cwd: opts.cwd ?? this.dir, env: { ...process.env, HOST_NAME: this.host, ...(opts.env ?? {}) } });
