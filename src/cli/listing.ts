@@ -1,6 +1,5 @@
 import { relative } from 'node:path';
 import type { Play, TaskNode } from '../core/model.js';
-import type { RunContext } from '../run/context.js';
 import { playHosts } from '../run/play.js';
 import { tagsSelected } from '../run/tags.js';
 import type { Loaded } from '../run/playbook.js';
@@ -53,9 +52,8 @@ export function listTags(loaded: Loaded, options: RunPlaybookOptions, cwd: strin
 
 export function listHosts(loaded: Loaded, options: RunPlaybookOptions, cwd: string): string {
   const lines = [`\nplaybook: ${relative(cwd, loaded.playbook.file) || loaded.playbook.file}`];
-  const run = { inventory: loaded.inventory, options } as unknown as RunContext;
   loaded.playbook.plays.forEach((play, i) => {
-    const hosts = playHosts(run, play);
+    const hosts = playHosts(loaded.inventory, options, play);
     lines.push('', `  play #${i + 1} (${play.hosts}): ${play.name}\t${tagList(play.tags)}`, `    pattern: ['${play.hosts}']`, `    hosts (${hosts.length}):`);
     for (const h of hosts) lines.push(`      ${h}`);
   });

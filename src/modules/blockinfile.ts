@@ -1,5 +1,5 @@
 import { defineModule, type ModuleContext, type FromSchema, type Plan } from '../core/registry.js';
-import { attributeProperties } from './support/attributeSchema.js';
+import { createBackupProperties, editedPathProperties, validatedFileProperties } from './support/attributeSchema.js';
 import { editBlock } from './support/blockEdit.js';
 import { applyTextEdit, planTextEdit, readTextFile, type TextFileState } from './support/textFile.js';
 import { pathOf } from './file.js';
@@ -8,10 +8,7 @@ import { checkFileArgs } from './template.js';
 const schema = {
   type: 'object',
   properties: {
-    path: { type: 'string', description: 'The file to edit (aliases: dest, destfile, name).' },
-    dest: { type: 'string', description: 'Alias of path.' },
-    destfile: { type: 'string', description: 'Alias of path.' },
-    name: { type: 'string', description: 'Alias of path.' },
+    ...editedPathProperties,
     block: { type: 'string', description: 'The text between the markers; empty removes the block.' },
     content: { type: 'string', description: 'Alias of block.' },
     marker: { type: 'string', description: "Marker line template; {mark} becomes marker_begin/marker_end (default '# {mark} ANSIBLE MANAGED BLOCK')." },
@@ -20,12 +17,10 @@ const schema = {
     state: { type: 'string', enum: ['present', 'absent'], description: 'present (default) or absent (remove the block).' },
     insertafter: { type: 'string', description: 'Where a new block goes: after the last line matching this regexp, or EOF (default).' },
     insertbefore: { type: 'string', description: 'Where a new block goes: before the last line matching this regexp, or BOF.' },
-    create: { type: 'boolean', description: 'Create the file when it is missing (default false).' },
-    backup: { type: 'boolean', description: 'Keep a timestamped copy of the file before changing it (default false).' },
+    ...createBackupProperties,
     append_newline: { type: 'boolean', description: 'Add a blank line after the block when the next line is not blank (default false).' },
     prepend_newline: { type: 'boolean', description: 'Add a blank line before the block when the previous line is not blank (default false).' },
-    validate: { type: 'string', description: 'A command run on the temp file before it replaces the file; %s is its path.' },
-    ...attributeProperties,
+    ...validatedFileProperties,
   },
   additionalProperties: false,
 } as const;

@@ -1,6 +1,6 @@
 import { ModuleError } from '../core/errors.js';
 import { defineModule, type ModuleContext, type FromSchema, type Plan } from '../core/registry.js';
-import { attributeProperties } from './support/attributeSchema.js';
+import { createBackupProperties, editedPathProperties, validatedFileProperties } from './support/attributeSchema.js';
 import { editLines, lineEditProblem } from './support/lineEdit.js';
 import { applyTextEdit, planTextEdit, readTextFile, type TextFileState } from './support/textFile.js';
 import { pathOf } from './file.js';
@@ -9,10 +9,7 @@ import { checkFileArgs } from './template.js';
 const schema = {
   type: 'object',
   properties: {
-    path: { type: 'string', description: 'The file to edit (aliases: dest, destfile, name).' },
-    dest: { type: 'string', description: 'Alias of path.' },
-    destfile: { type: 'string', description: 'Alias of path.' },
-    name: { type: 'string', description: 'Alias of path.' },
+    ...editedPathProperties,
     line: { type: 'string', description: 'The line that should be there (state present); with backrefs, \\1 and \\g<name> refer to regexp groups.' },
     value: { type: 'string', description: 'Alias of line.' },
     regexp: { type: 'string', description: 'Python-style regular expression: the LAST matching line is replaced (state present) or every matching line removed (absent). It must also match the new line, or each run adds the line again.' },
@@ -21,12 +18,10 @@ const schema = {
     state: { type: 'string', enum: ['present', 'absent'], description: 'present (default) or absent.' },
     insertafter: { type: 'string', description: 'When nothing matches: insert after the last line matching this regexp, or EOF (default) / BOF.' },
     insertbefore: { type: 'string', description: 'When nothing matches: insert before the last line matching this regexp, or BOF.' },
-    create: { type: 'boolean', description: 'Create the file when it is missing (default false).' },
-    backup: { type: 'boolean', description: 'Keep a timestamped copy of the file before changing it (default false).' },
+    ...createBackupProperties,
     backrefs: { type: 'boolean', description: 'Expand regexp groups in line; when regexp does not match, change nothing (default false).' },
     firstmatch: { type: 'boolean', description: 'Use the first match of regexp/insertafter/insertbefore instead of the last (default false).' },
-    validate: { type: 'string', description: 'A command run on the temp file before it replaces the file; %s is its path.' },
-    ...attributeProperties,
+    ...validatedFileProperties,
   },
   additionalProperties: false,
 } as const;

@@ -7,6 +7,11 @@ import type { HostState } from './hostState.js';
 import type { RunPlaybookOptions, TaskRecord } from './options.js';
 import type { Limit } from './limit.js';
 
+export interface InventoryViews {
+  groups: Record<string, string[]>;
+  hostvars: Vars;
+}
+
 /** Shared by every play of one run. */
 export interface RunContext {
   options: RunPlaybookOptions;
@@ -54,4 +59,6 @@ export interface PlayContext {
   flushRequested: boolean;
   /** Numbers tasks in walk order, for stable task ids. */
   taskCounter: number;
+  /** `groups` and `hostvars`, built on first use; dropped when the inventory changes (add_host, group_by). */
+  inventoryViews?: InventoryViews;
 }

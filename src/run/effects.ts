@@ -35,10 +35,12 @@ export function applyEffects(pc: PlayContext, host: HostState, effects: Effect[]
         break;
       case 'addHost':
         addHost(run.inventory, effect.name, effect.groups, effect.vars);
+        pc.inventoryViews = undefined;
         if (!run.hosts.has(effect.name)) run.hosts.set(effect.name, newHostState(effect.name));
         break;
       case 'groupBy':
         addHostToGroups(run.inventory, host.name, effect.groups, effect.parents);
+        pc.inventoryViews = undefined;
         break;
     }
   }

@@ -1,4 +1,5 @@
-import type { Block, Include, Play, Task, TaskNode, Vars } from '../core/model.js';
+import type { Block, Include, Inventory, Play, Task, TaskNode, Vars } from '../core/model.js';
+import type { RunPlaybookOptions } from './options.js';
 import { matchHosts } from '../load/patterns.js';
 import { sliceHosts } from '../load/slice.js';
 import type { PlayContext, RunContext } from './context.js';
@@ -10,14 +11,14 @@ import { serialBatches } from './batches.js';
 import { rootScope, type Scope } from './scope.js';
 
 /** The hosts a play runs on: its pattern, narrowed by --limit and --slice. */
-export function playHosts(run: RunContext, play: Play): string[] {
-  const cwd = run.options.cwd ?? process.cwd();
-  let hosts = matchHosts(run.inventory, play.hosts, { cwd });
-  if (run.options.limit) {
-    const allowed = new Set(matchHosts(run.inventory, run.options.limit, { cwd }));
+export function playHosts(inventory: Inventory, options: Pick<RunPlaybookOptions, 'cwd' | 'limit' | 'slice'>, play: Play): string[] {
+  const cwd = options.cwd ?? process.cwd();
+  let hosts = matchHosts(inventory, play.hosts, { cwd });
+  if (options.limit) {
+    const allowed = new Set(matchHosts(inventory, options.limit, { cwd }));
     hosts = hosts.filter((h) => allowed.has(h));
   }
-  if (run.options.slice) hosts = sliceHosts(hosts, run.options.slice.index, run.options.slice.count);
+  if (options.slice) hosts = sliceHosts(hosts, options.slice.index, options.slice.count);
   return ordered(hosts, play.order);
 }
 
@@ -39,7 +40,7 @@ function ordered(hosts: string[], order: Play['order']): string[] {
 
 /** Runs one play; returns false when the run must end here (Ansible's break_play: see the batch loop). */
 export async function runPlay(run: RunContext, play: Play, index: number): Promise<boolean> {
-  const hosts = playHosts(run, play);
+  const hosts = playHosts(run.inventory, run.options, play);
   run.emit({ type: 'play:start', time: Date.now(), name: play.name, hosts, pos: play.pos });
   if (hosts.length === 0) {
     run.emit({ type: 'warning', time: Date.now(), message: `no hosts matched "${play.hosts}"; skipping play "${play.name}"` });

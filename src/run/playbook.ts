@@ -8,7 +8,7 @@ import { loadPlaybook, type LoadPlaybookOptions } from '../load/playbook.js';
 import { loadInventory } from '../load/inventory.js';
 import { loadVarsDirs } from '../load/varsDirs.js';
 import { libraryDirs, loadLibraryModules } from '../load/library.js';
-import { createTemplateEngine } from '../template/index.js';
+import { createTemplateEngine, type TemplateEngine } from '../template/index.js';
 import { createDefaultRegistry } from '../modules/index.js';
 import { ConnectionPool } from './connections.js';
 import { schemaProblems } from '../core/ajv.js';
@@ -60,6 +60,8 @@ export interface Loaded {
   playbook: Playbook;
   inventory: Inventory;
   registry: ModuleRegistry;
+  /** The engine that checked every template at load time: its compiled templates serve the run too. */
+  templates: TemplateEngine;
 }
 
 /** Load and validate everything (playbooks, roles, templates, inventory) before a single host is contacted. */
@@ -76,7 +78,7 @@ export async function loadAll(options: RunPlaybookOptions): Promise<Loaded> {
     loadPlaybook(files, { registry, templates, cwd, rolesPath, bundledRolesDir }),
     loadInventory(inventorySources(options), { cwd }),
   ]);
-  return { playbook, inventory, registry };
+  return { playbook, inventory, registry, templates };
 }
 
 /**
@@ -85,8 +87,7 @@ export async function loadAll(options: RunPlaybookOptions): Promise<Loaded> {
  */
 export async function runPlaybook(options: RunPlaybookOptions, loaded?: Loaded): Promise<RunResult> {
   const started = Date.now();
-  const { playbook, inventory, registry } = loaded ?? (await loadAll(options));
-  const templates = createTemplateEngine();
+  const { playbook, inventory, registry, templates } = loaded ?? (await loadAll(options));
   const emit = (event: RunEvent): void => options.onEvent?.(event);
   const killSignal = options.killSignal ?? new AbortController().signal;
   const run: RunContext = {

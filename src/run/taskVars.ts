@@ -2,7 +2,7 @@ import type { TaskRef } from '../core/events.js';
 import type { Task, Vars } from '../core/model.js';
 import { groupNamesOf, groupsMap } from '../load/inventory.js';
 import { inventoryLayers } from '../load/vars.js';
-import type { PlayContext } from './context.js';
+import type { InventoryViews, PlayContext } from './context.js';
 import type { HostState } from './hostState.js';
 import { OMIT } from './invoke.js';
 import { composeVars, layersFor, roleChain } from './vars.js';
@@ -37,15 +37,17 @@ export function hostVars(pc: PlayContext, host: HostState, scope: Scope, task?: 
     { ...(scope.role ? { role: scope.role } : {}), blockVars: scope.blockVars, taskVars: task?.vars ?? {}, includeParams: { ...scope.includeParams, ...host.itemVars } },
   );
   const role = scope.role;
+  const views = inventoryViews(pc);
+  const batch = activeBatch(pc);
   const magic: Vars = {
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
-    groups: groupsMap(run.inventory),
+    groups: views.groups,
     group_names: groupNamesOf(run.inventory, host.name),
-    hostvars: hostvarsView(pc),
-    play_hosts: activeBatch(pc),
-    ansible_play_hosts: activeBatch(pc),
-    ansible_play_batch: activeBatch(pc),
+    hostvars: views.hostvars,
+    play_hosts: batch,
+    ansible_play_hosts: batch,
+    ansible_play_batch: batch,
     ansible_play_hosts_all: pc.playHosts,
     ansible_play_name: pc.play.name,
     playbook_dir: run.playbook.dir,
@@ -66,22 +68,25 @@ function activeBatch(pc: PlayContext): string[] {
   });
 }
 
-/** hostvars.NAME: another host's play-level variables, computed only when a template reads them. */
+/**
+ * `groups` and `hostvars` describe the whole inventory: built once per play batch (and again after add_host or
+ * group_by changed the inventory), not once per task and host, which grew with the square of the host count.
+ */
+function inventoryViews(pc: PlayContext): InventoryViews {
+  pc.inventoryViews ??= { groups: groupsMap(pc.run.inventory), hostvars: hostvarsView(pc) };
+  return pc.inventoryViews;
+}
+
+/** hostvars.NAME: another host's play-level variables as they are now, computed only when a template reads them. */
 function hostvarsView(pc: PlayContext): Vars {
   const view: Vars = {};
   const names = new Set([...pc.run.inventory.hosts.keys(), ...pc.run.hosts.keys()]);
   for (const name of names) {
-    let cached: Vars | undefined;
     Object.defineProperty(view, name, {
       enumerable: true,
       get() {
-        if (!cached) {
-          const state = pc.run.hosts.get(name);
-          cached = state
-            ? hostVars(pc, state, rootScope())
-            : { ...mergeInventory(pc, name), inventory_hostname: name };
-        }
-        return cached;
+        const state = pc.run.hosts.get(name);
+        return state ? hostVars(pc, state, rootScope()) : { ...mergeInventory(pc, name), inventory_hostname: name };
       },
     });
   }

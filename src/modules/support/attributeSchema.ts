@@ -7,3 +7,23 @@ export const attributeProperties = {
     description: "Permissions: octal ('0644', or 0644 in YAML) or symbolic ('u=rw,g=r,o=', 'a+X'). Quote octal strings.",
   },
 } as const;
+
+/** The file an in-place editor (lineinfile, blockinfile) works on, under Ansible's four names for it. */
+export const editedPathProperties = {
+  path: { type: 'string', description: 'The file to edit (aliases: dest, destfile, name).' },
+  dest: { type: 'string', description: 'Alias of path.' },
+  destfile: { type: 'string', description: 'Alias of path.' },
+  name: { type: 'string', description: 'Alias of path.' },
+} as const;
+
+/** How an in-place editor treats a missing file and the old content. */
+export const createBackupProperties = {
+  create: { type: 'boolean', description: 'Create the file when it is missing (default false).' },
+  backup: { type: 'boolean', description: 'Keep a timestamped copy of the file before changing it (default false).' },
+} as const;
+
+/** The check before an edited file replaces the old one, and its attributes. */
+export const validatedFileProperties = {
+  validate: { type: 'string', description: 'A command run on the temp file before it replaces the file; %s is its path.' },
+  ...attributeProperties,
+} as const;
