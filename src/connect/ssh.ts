@@ -5,12 +5,12 @@ import type { Become, CommandResult, Connection, Forward, PutOptions, RunOptions
 import { ModuleError, UnreachableError, trimOutput } from '../core/errors.js';
 import { sh, shellText, type Command } from '../core/sh.js';
 import { BecomeModes, becomeFailure, innerScript, launchText } from './commandScript.js';
-import { CommandTimeoutError, abortError } from './errors.js';
+import { CommandTimeoutError, abortError, formatSeconds } from './errors.js';
 import { runExecChannel } from './execChannel.js';
 import { startForward } from './forward.js';
 import { killCommand } from './framing.js';
 import { RemoteShell, ShellClosedError } from './remoteShell.js';
-import { openClient } from './sshClient.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, openClient } from './sshClient.js';
 import type { SshTarget } from './target.js';
 import { sftpWriteFile, shellPutCommand, finalizeCommand, tempPathFor, toBuffer } from './transfer.js';
 
@@ -33,7 +33,7 @@ export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promi
   if (target.jump) {
     jump = (await connectSsh(target.jump, signal)) as SshConnection;
     try {
-      sock = await jump.openTunnel(target.address, target.port);
+      sock = await openTunnelWithin(jump, target);
     } catch (err) {
       await jump.close();
       throw new UnreachableError(`ssh ${target.user}@${target.address}:${target.port} via ${target.jump.address}: the jump host could not reach it: ${(err as Error).message}`);
@@ -45,6 +45,27 @@ export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promi
     await jump?.close();
     throw err;
   }
+}
+
+/**
+ * The jump host's sshd connects to the target only when asked; a target that drops SYNs would keep that request
+ * open for minutes, so it gets the target's own connect timeout.
+ */
+function openTunnelWithin(jump: SshConnection, target: SshTarget): Promise<Duplex> {
+  const timeoutMs = target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  return new Promise<Duplex>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer after ${formatSeconds(timeoutMs)}`)), timeoutMs);
+    jump.openTunnel(target.address, target.port).then(
+      (stream) => {
+        clearTimeout(timer);
+        resolve(stream);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
 }
 
 /** One SSH connection per host for the run: persistent shells for commands, SFTP for put, tunnels for forward. */

@@ -145,7 +145,8 @@ export interface HostHealth {
 export async function labHealth(state: LabState): Promise<HostHealth[]> {
   return mapLimit(state.hosts, 25, async (h) => {
     const running = h.pid !== undefined && isAlive(h.pid);
-    const banner = running ? await probe(h.address, h.port, 2000) : undefined;
+    // a second look before calling a host down: a busy machine can miss one banner, and "down" means a full rebuild
+    const banner = running ? ((await probe(h.address, h.port, 2000)) ?? (await probe(h.address, h.port, 4000))) : undefined;
     return { name: h.name, address: h.address, running, reachable: !!banner?.startsWith('SSH-') };
   });
 }

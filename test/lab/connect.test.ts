@@ -40,7 +40,7 @@ function target(h: LabHost, overrides: Partial<SshTarget> = {}): SshTarget {
     privateKeyFile: lab.keyPath,
     hostKeyChecking: 'strict',
     knownHostsFiles: [lab.knownHostsPath],
-    connectTimeoutMs: 5000,
+    connectTimeoutMs: 20_000,
     ...overrides,
   };
 }
@@ -96,6 +96,17 @@ test('accept-new remembers an unknown host; strict then accepts it', async () =>
   await again.close();
 });
 
+/** What each host's network looked like, for a failure message that says why a connection did not come up. */
+async function networkReport(hosts: LabHost[]): Promise<string> {
+  const parts = await Promise.all(
+    hosts.map(async (h) => {
+      const r = await lab.exec(h.name, 'ip route; ss -tan; journalctl -u ssh --no-pager -n 15 2>&1');
+      return `--- ${h.name}\n${r.stdout}${r.stderr}`;
+    }),
+  );
+  return parts.join('\n');
+}
+
 /** The controller's own address as the hosts see it. */
 async function controllerAddress(h: LabHost): Promise<string> {
   return await new Promise((resolve, reject) => {
@@ -117,7 +128,9 @@ test('jump host: a target that only the bastion can reach is reached through it'
   assert.equal(blackhole.code, 0, blackhole.stderr);
   try {
     await assert.rejects(connectSsh(target(inner, { connectTimeoutMs: 2000 })), UnreachableError);
-    const c = await connectSsh(target(inner, { jump: target(bastion) }));
+    const c = await connectSsh(target(inner, { jump: target(bastion) })).catch(async (e: unknown) => {
+      throw new Error(`${(e as Error).message}\n${await networkReport([bastion, inner])}`);
+    });
     try {
       const r = await c.run(sh`hostname`);
       assert.equal(r.code, 0);
@@ -154,6 +167,8 @@ test('a stopped host is unreachable within the connect timeout; an open connecti
   const c = await connectSsh(target(h, { keepaliveIntervalMs: 1000 }));
   const pending = c.run(sh`sleep 60`);
   pending.catch(() => undefined);
+  // Power pulled: the cable goes first, so no FIN or RST from a shutdown reaches us and only keepalive can tell.
+  await lab.cutNetwork(h.name);
   await lab.stopHost(h.name);
   try {
     const t0 = Date.now();
@@ -163,6 +178,7 @@ test('a stopped host is unreachable within the connect timeout; an open connecti
     await assert.rejects(c.run(sh`true`), UnreachableError);
   } finally {
     await c.close();
+    await lab.restoreNetwork(h.name);
     await lab.startHost(h.name);
   }
 });
