@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { Play, TaskNode } from '../core/model.js';
-import { playHosts } from '../run/play.js';
+import { hostPattern, playHosts } from '../run/play.js';
 import { tagsSelected } from '../run/tags.js';
 import type { Loaded } from '../run/playbook.js';
 import type { RunPlaybookOptions } from '../run/options.js';
@@ -54,7 +54,8 @@ export function listHosts(loaded: Loaded, options: RunPlaybookOptions, cwd: stri
   const lines = [`\nplaybook: ${relative(cwd, loaded.playbook.file) || loaded.playbook.file}`];
   loaded.playbook.plays.forEach((play, i) => {
     const hosts = playHosts(loaded.inventory, options, play);
-    lines.push('', `  play #${i + 1} (${play.hosts}): ${play.name}\t${tagList(play.tags)}`, `    pattern: ['${play.hosts}']`, `    hosts (${hosts.length}):`);
+    const pattern = hostPattern(play, options.extraVars);
+    lines.push('', `  play #${i + 1} (${pattern}): ${play.name === play.hosts ? pattern : play.name}\t${tagList(play.tags)}`, `    pattern: ['${pattern}']`, `    hosts (${hosts.length}):`);
     for (const h of hosts) lines.push(`      ${h}`);
   });
   return lines.join('\n') + '\n';

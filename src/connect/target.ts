@@ -2,6 +2,7 @@ import { homedir, userInfo } from 'node:os';
 import { Secret } from '../core/sh.js';
 import { OptionsError } from '../core/errors.js';
 import type { HostKeyChecking } from './hostKeyCheck.js';
+import { parseSshArgs, type SshArgsSettings } from './sshArgs.js';
 import { expandTilde, sshConfigFor } from './sshConfig.js';
 
 /** Everything needed to open one SSH connection. */
@@ -66,16 +67,15 @@ function secret(vars: Record<string, unknown>, ...names: string[]): Secret | und
 
 /** `-J a,b` / `-o ProxyJump=a` / `-oProxyJump a` from ansible_ssh_common_args. */
 export function proxyJumpFromArgs(args: string): string | undefined {
-  const words = args.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g)?.map((w) => w.replace(/^["']|["']$/g, '')) ?? [];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] ?? '';
-    if (w === '-J') return words[i + 1];
-    if (w.startsWith('-J')) return w.slice(2);
-    const opt = w === '-o' ? words[i + 1] ?? '' : w.startsWith('-o') ? w.slice(2) : '';
-    const m = /^proxyjump(?:\s*=\s*|\s+)(.+)$/i.exec(opt.trim());
-    if (m) return m[1];
+  return parseSshArgs(args).proxyJump;
+}
+
+function argsOf(host: string, args: string): SshArgsSettings {
+  try {
+    return parseSshArgs(args);
+  } catch (e) {
+    throw new OptionsError(`${host}: ansible_ssh_common_args/ansible_ssh_extra_args: ${(e as Error).message}`);
   }
-  return undefined;
 }
 
 /** `[user@]host[:port]` (and the `ssh://` form). */
@@ -150,12 +150,18 @@ function jumpTarget(chain: string, base: Omit<SshTarget, 'host' | 'address' | 'p
 export function targetFromVars(host: string, vars: Record<string, unknown>, defaults: ConnectOptions = {}): SshTarget {
   const lookupName = str(vars, 'ansible_host', 'ansible_ssh_host') ?? host;
   const cfg = sshConfigFor(lookupName, defaults.sshConfigFile ?? `${homedir()}/.ssh/config`);
-  const user = str(vars, 'ansible_user', 'ansible_ssh_user') ?? defaults.user ?? cfg.user ?? currentUser();
-  const keyFile = str(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file') ?? defaults.privateKeyFile ?? cfg.identityFile;
+  // Ansible passes both to ssh, common first, after its own -o User/Port/IdentityFile; ssh keeps the first value.
+  const sshArgs = [str(vars, 'ansible_ssh_common_args'), str(vars, 'ansible_ssh_extra_args')].filter((a): a is string => a !== undefined).join(' ');
+  const argOpts = argsOf(host, sshArgs);
+  const user = str(vars, 'ansible_user', 'ansible_ssh_user') ?? defaults.user ?? argOpts.user ?? cfg.user ?? currentUser();
+  const keyFile = str(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file') ?? defaults.privateKeyFile ?? argOpts.identityFile ?? cfg.identityFile;
   const password = secret(vars, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password') ?? defaults.password;
   const extraKnown = str(vars, 'run_playbook_known_hosts');
-  const knownHostsFiles = [...(defaults.knownHostsFiles ?? [`${homedir()}/.ssh/known_hosts`]), ...(extraKnown ? [expandTilde(extraKnown)] : [])];
-  const checking = (str(vars, 'run_playbook_host_key_checking') as SshTarget['hostKeyChecking'] | undefined) ?? defaults.hostKeyChecking ?? 'strict';
+  const knownHostsFiles = [...(defaults.knownHostsFiles ?? argOpts.knownHostsFiles ?? [`${homedir()}/.ssh/known_hosts`]), ...(extraKnown ? [expandTilde(extraKnown)] : [])];
+  // As in Ansible: host_key_checking off (here --host-key-checking=off) comes before the inventory's ssh args and
+  // wins; otherwise the inventory's StrictHostKeyChecking decides.
+  const fromArgs = defaults.hostKeyChecking === 'off' ? undefined : argOpts.hostKeyChecking;
+  const checking = (str(vars, 'run_playbook_host_key_checking') as SshTarget['hostKeyChecking'] | undefined) ?? fromArgs ?? defaults.hostKeyChecking ?? 'strict';
   const agentSocket = defaults.agentSocket ?? process.env.SSH_AUTH_SOCK;
   const base: Omit<SshTarget, 'host' | 'address' | 'port' | 'user'> = {
     hostKeyChecking: checking,
@@ -164,19 +170,18 @@ export function targetFromVars(host: string, vars: Record<string, unknown>, defa
     ...(defaults.passphrase ? { passphrase: defaults.passphrase } : {}),
     ...(password ? { password } : {}),
     ...(agentSocket ? { agentSocket } : {}),
-    ...(defaults.connectTimeoutMs ? { connectTimeoutMs: defaults.connectTimeoutMs } : {}),
+    ...((defaults.connectTimeoutMs ?? argOpts.connectTimeoutMs) ? { connectTimeoutMs: defaults.connectTimeoutMs ?? argOpts.connectTimeoutMs } : {}),
     ...(defaults.keepaliveIntervalMs ? { keepaliveIntervalMs: defaults.keepaliveIntervalMs } : {}),
     ...(defaults.commandTimeoutMs ? { commandTimeoutMs: defaults.commandTimeoutMs } : {}),
     ...(defaults.sshConfigFile ? { sshConfigFile: defaults.sshConfigFile } : {}),
     ...(defaults.verbose ? { verbose: defaults.verbose } : {}),
   };
-  const common = str(vars, 'ansible_ssh_common_args', 'ansible_ssh_extra_args');
-  const jumpSpec = str(vars, 'jump_host') ?? (common ? proxyJumpFromArgs(common) : undefined) ?? cfg.proxyJump;
+  const jumpSpec = str(vars, 'jump_host') ?? argOpts.proxyJump ?? cfg.proxyJump;
   const target: SshTarget = {
     ...base,
     host,
     address: cfg.hostName ?? lookupName, // ssh maps the name it is given through HostName
-    port: portOf(str(vars, 'ansible_port', 'ansible_ssh_port'), host) ?? cfg.port ?? 22,
+    port: portOf(str(vars, 'ansible_port', 'ansible_ssh_port'), host) ?? argOpts.port ?? cfg.port ?? 22,
     user,
   };
   if (jumpSpec) target.jump = jumpTarget(jumpSpec, base, user, 0);

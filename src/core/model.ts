@@ -106,6 +106,8 @@ export interface Play {
   pos: Position;
   name: string;
   hosts: string;
+  /** Where the text of `hosts:` starts, for errors in a templated pattern. */
+  hostsPos?: Position;
   /** The playbook file this play came from; playbook_dir is its folder. */
   file: string;
   remoteUser?: string;

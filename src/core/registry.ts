@@ -23,6 +23,7 @@ export type Effect =
   | { kind: 'endBatch' }
   | { kind: 'clearFacts' }
   | { kind: 'refreshInventory' }
+  | { kind: 'clearHostErrors' }
   | { kind: 'addHost'; name: string; groups: string[]; vars: Record<string, unknown> }
   | { kind: 'groupBy'; groups: string[]; parents: string[] };
 

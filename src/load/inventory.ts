@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { decodeSource } from '../core/sourceText.js';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { OptionsError, SourceError, type Problem } from '../core/errors.js';
 import type { Inventory, InventoryGroup, InventoryHost, Vars, VarsDirs } from '../core/model.js';
@@ -8,6 +9,7 @@ import { parseIniInventory } from './inventoryIni.js';
 import { parseYamlInventory } from './inventoryYaml.js';
 import { closest } from './suggest.js';
 import { loadVarsDirs, mergeVarsDirs } from './varsDirs.js';
+import { connectionVarProblems } from './connectionVars.js';
 
 /** One host line / host key as written (the name may still be a range like web[01:03] or carry :port). */
 export interface HostDecl {
@@ -105,7 +107,9 @@ async function inventoryFiles(dir: string): Promise<string[]> {
 }
 
 async function parseInventoryFile(file: string): Promise<{ decls: InventoryDecls; problems: Problem[] }> {
-  const text = await readFile(file, 'utf8');
+  const decoded = decodeSource(await readFile(file), file);
+  if ('problem' in decoded) return { decls: { file, groups: [], references: [] }, problems: [decoded.problem] };
+  const text = decoded.text.replace(/^\uFEFF/, '');
   const info = await stat(file);
   if ((info.mode & 0o111) !== 0 && text.startsWith('#!')) {
     return {
@@ -211,6 +215,7 @@ export function buildInventory(sources: string[], declsList: InventoryDecls[]): 
     }
   }
   problems.push(...findGroupCycles(inventory));
+  problems.push(...connectionVarProblems(inventory));
   reconcile(inventory);
   return { inventory, problems };
 }

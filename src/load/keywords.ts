@@ -43,6 +43,20 @@ export function parseTags(value: unknown): string[] {
     .filter((t) => t.length > 0);
 }
 
+/**
+ * retries / delay / throttle: a whole number, or one "{{ expression }}" rendered at run time. Any other string is
+ * refused here: the schema lets strings through for the expressions, and "many" would only fail mid-run.
+ */
+export function parseCount(ctx: LoadContext, src: NodeSource, key: string, subject: string): number | string | undefined {
+  const value = src.raw[key];
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return undefined;
+  if (isTemplated(value)) return value;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value);
+  ctx.add(src.yaml.valuePos([...src.path, key]), `${key} on ${subject} must be a whole number or one "{{ expression }}" (got "${value}")`);
+  return undefined;
+}
+
 export const unionTags = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
 
 /**
@@ -69,7 +83,8 @@ export function parseCommon(ctx: LoadContext, src: NodeSource, inheritedTags: re
   if (typeof r.diff === 'boolean') node.diff = r.diff;
   if (typeof r.delegate_to === 'string') node.delegateTo = r.delegate_to;
   if (typeof r.run_once === 'boolean') node.runOnce = r.run_once;
-  if (typeof r.throttle === 'number' || typeof r.throttle === 'string') node.throttle = r.throttle;
+  const throttle = parseCount(ctx, src, 'throttle', typeof r.name === 'string' ? `task "${r.name}"` : 'the task');
+  if (throttle !== undefined) node.throttle = throttle;
   if (typeof r.any_errors_fatal === 'boolean') node.anyErrorsFatal = r.any_errors_fatal;
   if (role) node.role = role;
   for (const key of ['name', 'vars', 'environment', 'delegate_to', 'become_user', 'no_log'] as const) {
@@ -120,8 +135,14 @@ export function mapLoop(key: string, value: unknown): Mapped {
   switch (key) {
     case 'loop':
     case 'with_list':
+      // Ansible fails such a task at run time ("Invalid data passed to 'loop', it requires a list"); say so now.
+      if (typeof value === 'string' && !isTemplated(value)) {
+        return { error: `${key} takes a list or one "{{ expression }}" (got the text "${value}")`, hint: `write ${key}: [${value}] for a one-item list, or ${key}: "{{ ${value} }}" for a variable` };
+      }
       return { loop: value };
     case 'with_items':
+      // A plain string is a one-item list, as Ansible's listify makes it.
+      if (typeof value === 'string' && !isTemplated(value)) return { loop: [value] };
       // Ansible flattens with_items one level: [[a, b], c] iterates a, b, c.
       return { loop: Array.isArray(value) ? value.flatMap((v) => (Array.isArray(v) ? v : [v])) : value };
     case 'with_dict':

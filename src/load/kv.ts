@@ -72,6 +72,23 @@ export function unquote(value: string): string {
 
 const KV = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
 
+const SINGLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/**
+ * Ansible decodes Python escape sequences in every k=v value (parse_kv's _decode_escapes), quoted or not:
+ * `content="a\nb"` writes two lines and `line="k\tv"` a tab. Other backslashes (`\s` in a regexp) stay as written.
+ */
+export function decodeKvEscapes(value: string): string {
+  return value.replace(/\\(U[0-9A-Fa-f]{8}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|[\\'"abfnrtv])/g, (_m, e: string) =>
+    e.length === 1 ? SINGLE_ESCAPES[e]! : String.fromCodePoint(parseInt(e.slice(1), 16)));
+}
+
+/** A k=v value: outer quotes removed, escapes decoded. */
+function kvValue(raw: string): string {
+  const quoted = raw.length >= 2 && raw[0] === raw[raw.length - 1] && (raw[0] === '"' || raw[0] === "'");
+  return decodeKvEscapes(quoted ? raw.slice(1, -1) : raw);
+}
+
 export interface KvParse {
   params: Record<string, string>;
   /** Tokens that are not k=v (or not extractable), as written, joined by single spaces, or by a line break where the text had one. */
@@ -91,7 +108,7 @@ export function parseKv(text: string, freeFormKeys?: readonly string[]): KvParse
   let free = '';
   split.tokens.forEach((token, i) => {
     const m = KV.exec(token);
-    if (m && (!freeFormKeys || freeFormKeys.includes(m[1]!))) params[m[1]!] = unquote(m[2]!);
+    if (m && (!freeFormKeys || freeFormKeys.includes(m[1]!))) params[m[1]!] = kvValue(m[2]!);
     else free += (free === '' ? '' : split.breaks[i] ? '\n' : ' ') + token;
   });
   return { params, free };
@@ -105,6 +122,8 @@ export function coerceKvValue(value: string, schema: unknown): unknown {
     if (/^(yes|true|on|1)$/i.test(value)) return true;
     if (/^(no|false|off|0)$/i.test(value)) return false;
   }
+  // `mode=0644` is the octal string Ansible receives; as a number it would be decimal 644 (mode 01204).
+  if (types.has('string') && /^0\d/.test(value)) return value;
   if ((types.has('integer') || types.has('number')) && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
   if (types.has('array') && !types.has('string')) return value === '' ? [] : value.split(',').map((s) => s.trim());
   return value;

@@ -5,7 +5,7 @@ import type { AnyModule } from '../core/registry.js';
 import { taskKeywordsSchema, unsupportedTaskKeywords } from '../schema/task.js';
 import { isMapping, isTemplated, type LoadContext } from './context.js';
 import { checkFileArgs } from './files.js';
-import { parseConditions, parseCommon, parseLoop, toStringList, type NodeSource } from './keywords.js';
+import { parseConditions, parseCommon, parseCount, parseLoop, toStringList, type NodeSource } from './keywords.js';
 import { coerceKvValue, FREE_FORM_PARAMS, parseKv } from './kv.js';
 import { closest } from './suggest.js';
 import type { TaskScope } from './tasks.js';
@@ -79,7 +79,7 @@ export function loadModuleTask(ctx: LoadContext, scope: TaskScope, written: Node
     if (found.length > 0 || (kw && (!mod || kw.distance <= mod.distance))) {
       ctx.add(pos, `unknown key "${key}" on ${subject}${kw ? ` — did you mean "${kw.name}"?` : ''}`);
     } else {
-      ctx.add(pos, `unknown module "${key}"${mod ? ` — did you mean "${mod.name}"?` : ''}`, mod ? undefined : 'run `run-playbook --list-modules` for the module names');
+      ctx.add(pos, `unknown module "${key}"${mod ? ` — did you mean "${mod.name}"?` : ''}`, mod ? undefined : `the modules run-playbook knows: ${moduleNames.join(', ')}`);
     }
   }
   if (found.length > 1) {
@@ -143,8 +143,10 @@ export function loadModuleTask(ctx: LoadContext, scope: TaskScope, written: Node
   };
   if (raw.notify !== undefined) ctx.notifyPositions.set(task, yaml.valuePos([...path, 'notify']));
   if (typeof raw.register === 'string') task.register = raw.register;
-  if (typeof raw.retries === 'number' || typeof raw.retries === 'string') task.retries = raw.retries;
-  if (typeof raw.delay === 'number' || typeof raw.delay === 'string') task.delay = raw.delay;
+  const retries = parseCount(ctx, src, 'retries', subject);
+  if (retries !== undefined) task.retries = retries;
+  const delay = parseCount(ctx, src, 'delay', subject);
+  if (delay !== undefined) task.delay = delay;
   if (task.until.length > 0 && task.retries === undefined) task.retries = 3; // Ansible's default with until
   return task;
 }
@@ -180,7 +182,11 @@ function parseArgs(ctx: LoadContext, src: NodeSource, moduleKey: string, module:
     fromMapping(value, valuePath);
   } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
     const text = String(value);
-    const lift = module.freeForm ? FREE_FORM_PARAMS.filter((p) => p in properties || !(module.freeForm! in properties)) : undefined;
+    // command/shell keep every other k=v as part of the command; the other free-form modules (include_vars, fail,
+    // group_by, meta) take their own arguments as k=v too, as Ansible does: `include_vars: file=x.yml name=v`.
+    const lift = !module.freeForm ? undefined
+      : module.freeForm === 'cmd' ? FREE_FORM_PARAMS.filter((p) => p in properties || !(module.freeForm! in properties))
+      : Object.keys(properties);
     const parsed = parseKv(text, lift);
     if (parsed.error) {
       ctx.add(valuePos, `${parsed.error} for module "${module.name}"`);

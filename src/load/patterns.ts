@@ -7,7 +7,7 @@ import { closest } from './suggest.js';
 
 /**
  * Host patterns for `hosts:` and `--limit`, as Ansible reads them:
- *   all  *  web1  webservers  redis*  web?  ~regex  a:b  a,b  a:&b  a:!b  @file
+ *   all  *  web1  webservers  redis*  web?  ~regex  a:b  a,b  a:&b  a:!b  @file  web[0]  web[1:]  web[0:2]
  * Terms are split on `,` (or `:` when there is no comma). Plain terms are unions, then `&` terms intersect and `!`
  * terms exclude, whatever order they were written in; a pattern of only `&`/`!` terms starts from `all`.
  * A term names a group or a host; a glob or `~regex` (anchored at the start, like Python's re.match) matches
@@ -25,11 +25,12 @@ export function matchHostsWithWarnings(inv: Inventory, pattern: string, opts: { 
   for (const { op, bodies } of terms) {
     const matched = new Set<string>();
     let implicit = false;
-    for (const body of bodies) {
-      const m = matchTerm(inv, groups, body);
-      for (const h of m) matched.add(h);
-      if (m.size === 0 && LOCALHOST_NAMES.includes(body)) implicit = true;
-      else if (m.size === 0 && body !== 'all') {
+    for (const written of bodies) {
+      const { body, subscript } = splitSubscript(written);
+      const raw = matchTerm(inv, groups, body);
+      for (const h of applySubscript(raw, subscript, written, warnings)) matched.add(h);
+      if (raw.size === 0 && LOCALHOST_NAMES.includes(body)) implicit = true;
+      else if (raw.size === 0 && body !== 'all') {
         const guess = closest(body, [...inv.groups.keys(), ...inv.hosts.keys()])?.name;
         warnings.push(`Could not match supplied host pattern, ignoring: ${body}${guess ? ` (did you mean "${guess}"?)` : ''}`);
       }
@@ -61,6 +62,40 @@ export function splitPattern(pattern: string): string[] {
   const terms = pattern.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
   // `~regex` terms keep their colons only if written with commas; like Ansible, a bare ':' always splits.
   return terms.filter((t) => t !== '');
+}
+
+/** Ansible's PATTERN_WITH_SUBSCRIPT: `web[0]`, `web[-1]`, `web[1:]`, `web[0:2]` (inclusive end). */
+const SUBSCRIPT = /^(.+)\[(?:(-?\d+)|(\d+)([:-])(\d*))\]$/;
+
+interface Subscript {
+  start: number;
+  /** Inclusive; undefined for a single index, -1 for "to the end". */
+  end?: number;
+}
+
+/** `group[1:]` → group + subscript. A `~regex` keeps its brackets; so does a glob set like `web[!12]` or `web[ab]`. */
+export function splitSubscript(term: string): { body: string; subscript?: Subscript } {
+  if (term.startsWith('~')) return { body: term };
+  const m = SUBSCRIPT.exec(term);
+  if (!m) return { body: term };
+  if (m[2] !== undefined) return { body: m[1]!, subscript: { start: Number(m[2]) } };
+  return { body: m[1]!, subscript: { start: Number(m[3]), end: m[5] === '' ? -1 : Number(m[5]) } };
+}
+
+/** Python's slicing as Ansible's _apply_subscript uses it: [start] (negative from the end) or [start:end] inclusive. */
+function applySubscript(matched: Set<string>, subscript: Subscript | undefined, written: string, warnings: string[]): Set<string> {
+  if (!subscript || matched.size === 0) return matched;
+  const list = [...matched];
+  if (subscript.end === undefined) {
+    const i = subscript.start < 0 ? list.length + subscript.start : subscript.start;
+    if (i < 0 || i >= list.length) {
+      warnings.push(`host pattern "${written}": index ${subscript.start} is out of range (${list.length} host${list.length === 1 ? '' : 's'}; the first is [0])`);
+      return new Set();
+    }
+    return new Set([list[i]!]);
+  }
+  const end = subscript.end === -1 ? list.length - 1 : subscript.end;
+  return new Set(list.slice(subscript.start, end + 1));
 }
 
 /** One pattern term: its operator and the names it unions (one, or the lines of an @file). */
@@ -116,7 +151,7 @@ function termRegex(body: string): RegExp {
 }
 
 /** Python's fnmatch.translate: * ? [seq] [!seq]; everything else literal. */
-function globToRegexSource(glob: string): string {
+export function globToRegexSource(glob: string): string {
   let out = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;

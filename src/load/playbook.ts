@@ -131,7 +131,7 @@ function importPlaybook(ctx: LoadContext, yaml: YamlFile, i: number, raw: Record
 function loadPlay(ctx: LoadContext, yaml: YamlFile, i: number, raw: Record<string, unknown>, chain: IncludeLink[]): Play | undefined {
   const pos = yaml.valuePos([i]);
   const hostsText = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(':') : typeof raw.hosts === 'string' ? raw.hosts : undefined;
-  const name = typeof raw.name === 'string' ? raw.name : hostsText ?? `#${i + 1}`;
+  const name = typeof raw.name === 'string' ? raw.name : hostsText?.trim() ? hostsText : `#${i + 1}`;
   const subject = `play "${name}"`;
   ctx.addAll(checkSchema(playSchema, raw, { subject, noun: 'key', posOf: (s, k) => (k ? yaml.keyPos([i, ...s]) : yaml.valuePos([i, ...s])) }));
   for (const key of ['name', 'hosts', 'vars', 'remote_user', 'become_user', 'environment'] as const) {
@@ -155,12 +155,18 @@ function loadPlay(ctx: LoadContext, yaml: YamlFile, i: number, raw: Record<strin
   const postTasks = list('post_tasks');
   const ownHandlers = loadHandlerList(ctx, scope, raw.handlers, [i, 'handlers']);
   if (hostsText === undefined) return undefined;
+  // Ansible refuses this too ("Hosts list cannot be empty"); an empty pattern would otherwise match no host silently.
+  if (hostsText.trim() === '' || (Array.isArray(raw.hosts) && raw.hosts.length === 0)) {
+    ctx.add(yaml.valuePos([i, 'hosts']), `hosts on ${subject} is empty`, 'name a host pattern, e.g. hosts: all');
+    return undefined;
+  }
 
   const play: Play = {
     kind: 'play',
     pos,
     name,
     hosts: hostsText,
+    hostsPos: typeof raw.hosts === 'string' ? yaml.textPos([i, 'hosts']) : yaml.valuePos([i, 'hosts']),
     file: yaml.file,
     vars: isMapping(raw.vars) ? (raw.vars as Vars) : {},
     varsFiles,
@@ -248,7 +254,9 @@ function loadVarsFiles(ctx: LoadContext, yaml: YamlFile, i: number, value: unkno
 /** A notify naming no handler (by name or listen) is a typo that Ansible only finds mid-run. */
 function checkNotify(ctx: LoadContext, play: Play): void {
   const known = new Set<string>();
-  const addHandlers = (hs: Task[]): void => hs.forEach((h) => [h.name, ...h.listen].forEach((n) => n && known.add(n)));
+  // A role's handler also answers to `role : name`, as the executor (run/handlers.ts) and Ansible accept.
+  const addHandlers = (hs: Task[]): void =>
+    hs.forEach((h) => [h.name, ...h.listen, h.name && h.role ? `${h.role.name} : ${h.name}` : undefined].forEach((n) => n && known.add(n)));
   addHandlers(play.handlers);
   const notifies: Array<{ name: string; pos: Position }> = [];
   const walk = (nodes: Play['tasks']): void => {

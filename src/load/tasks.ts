@@ -42,6 +42,9 @@ const subjectOf = (raw: Record<string, unknown>, fallback: string): string => (t
 export function loadTaskList(ctx: LoadContext, scope: TaskScope, value: unknown, path: YamlPath): TaskNode[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
+    // Under a play or block key (tasks:, rescue:, …) the schema has already said so at this very place; a whole
+    // file (a role's tasks/main.yml, an included file) is only checked here.
+    if (path.length > 0) return [];
     ctx.add(scope.yaml.valuePos(path), `a task list must be a list (got ${isMapping(value) ? 'a mapping' : typeof value})`, 'start each task with "- "');
     return [];
   }

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { decodeSource } from '../core/sourceText.js';
 import { extname, join } from 'node:path';
 import { SourceError, type Problem } from '../core/errors.js';
 import type { Vars, VarsDirs } from '../core/model.js';
@@ -92,7 +93,9 @@ function filesIn(dir: string): string[] {
 export function readVarsFile(file: string): { vars: Vars; problems: Problem[] } {
   const size = statOf(file)?.size ?? 0;
   if (size > MAX_YAML_BYTES) return { vars: {}, problems: [{ file, line: 1, col: 1, message: `vars file is ${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_YAML_BYTES / 1048576} MB` }] };
-  const text = readFileSync(file, 'utf8');
+  const decoded = decodeSource(readFileSync(file), file);
+  if ('problem' in decoded) return { vars: {}, problems: [decoded.problem] };
+  const text = decoded.text;
   const vault = vaultProblem(text, file);
   if (vault) return { vars: {}, problems: [vault] };
   try {

@@ -1,10 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
 
 /** The tag list type of the yaml package's customTags option. */
 type Tags = Exclude<Parameters<typeof parseDocument>[1], undefined> extends { customTags?: infer T } ? Extract<T, unknown[]> : never;
 import type { Problem } from '../core/errors.js';
 import type { Position } from '../core/position.js';
+import { decodeSource } from '../core/sourceText.js';
 
 /** A path into parsed YAML: map keys and sequence indexes, e.g. [0, 'tasks', 3, 'apt']. */
 export type YamlPath = ReadonlyArray<string | number>;
@@ -51,10 +52,14 @@ export function readYamlFile(file: string): YamlFile {
       },
     ]);
   }
-  return parseYaml(readFileSync(file, 'utf8'), file);
+  const decoded = decodeSource(readFileSync(file), file);
+  if ('problem' in decoded) throw new YamlError([decoded.problem]);
+  return parseYaml(decoded.text, file);
 }
 
-export function parseYaml(text: string, file: string): YamlFile {
+export function parseYaml(source: string, file: string): YamlFile {
+  // A byte-order mark is not content (PyYAML skips it); left in, the parser reads it as a scalar before the play.
+  const text = source.startsWith('\uFEFF') ? source.slice(1) : source;
   const lineCounter = new LineCounter();
   // YAML 1.1 like Ansible's PyYAML: `become: yes` is a boolean and `mode: 0644` is octal (420), so ported
   // roles mean the same thing; `<<` merge keys work. Timestamps stay strings: vars must be plain data.
@@ -83,6 +88,10 @@ export function parseYaml(text: string, file: string): YamlFile {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
+    const unresolved = firstUnresolvedAlias(doc);
+    if (unresolved) {
+      throw new YamlError([{ ...at(unresolved.offset), message: `YAML alias "*${unresolved.name}" refers to no anchor defined before it`, hint: `define "&${unresolved.name}" on a value above this line, or fix the alias name` }]);
+    }
     throw new YamlError([{ file, line: 1, col: 1, message: `YAML alias expansion refused: ${message}`, hint: 'anchors/aliases expand to too much data (a "YAML bomb"?)' }]);
   }
 
@@ -145,6 +154,24 @@ export function parseYaml(text: string, file: string): YamlFile {
   };
 }
 
+/** The first alias (in document order) whose anchor is not set above it: the yaml package reports it without a position. */
+function firstUnresolvedAlias(doc: Document): { name: string; offset: number } | undefined {
+  const anchors = new Set<string>();
+  let found: { name: string; offset: number } | undefined;
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      if (!anchors.has(node.source)) {
+        found = { name: node.source, offset: node.range?.[0] ?? 0 };
+        return visit.BREAK;
+      }
+    } else if (node && typeof node === 'object' && 'anchor' in node && typeof node.anchor === 'string') {
+      anchors.add(node.anchor);
+    }
+    return undefined;
+  });
+  return found;
+}
+
 /**
  * YAML 1.1 as PyYAML reads it: yes/no/on/off/true/false are booleans but a bare y/n stays a string (`y: 2` is a
  * key named "y"), and timestamps stay strings.
@@ -176,6 +203,7 @@ function textStart(text: string, offset: number, type: string): number {
 
 function yamlMessage(code: string, message: string, text: string, offset: number): string {
   const firstLine = message.split('\n')[0] ?? message;
+  if (code === 'MULTIPLE_DOCS') return 'a second YAML document starts here; this file must hold exactly one';
   if (code === 'DUPLICATE_KEY') return 'duplicate key: ' + firstLine.replace(/^Map keys must be unique.*$/, 'a key appears twice in the same mapping');
   if (text[offset] === '\t' || /\t/.test(text.slice(text.lastIndexOf('\n', offset) + 1, offset + 1))) {
     return `YAML does not allow tabs for indentation (${firstLine})`;
@@ -186,5 +214,7 @@ function yamlMessage(code: string, message: string, text: string, offset: number
 function hintFor(code: string): { hint?: string } {
   if (code === 'DUPLICATE_KEY') return { hint: 'the later value would silently replace the earlier one; keep one' };
   if (code === 'TAB_AS_INDENT') return { hint: 'indent with spaces' };
+  // PyYAML refuses this too ("expected a single document in the stream").
+  if (code === 'MULTIPLE_DOCS') return { hint: 'remove this `---` line (a `---` on the first line is fine), or move what follows into its own file' };
   return {};
 }

@@ -16,7 +16,7 @@ const schema = {
     name: { ...nameList, description: 'Package(s): a name, a list, or a comma-separated string; `name=version` pins a version (alias pkg).' },
     pkg: { ...nameList, description: 'Alias of name.' },
     state: { type: 'string', enum: ['present', 'absent', 'latest'], default: 'present', description: 'present: installed (any version unless pinned); latest: the candidate version; absent: removed.' },
-    update_cache: { type: 'boolean', default: false, description: 'Run apt-get update first (a change).' },
+    update_cache: { type: 'boolean', default: false, description: 'Run apt-get update first. Without cache_valid_time, an update that is the task\'s only change counts as one only when apt fetched new package lists (as in Ansible), so `update_cache: true` alone is ok on the next run.' },
     cache_valid_time: { type: 'integer', minimum: 0, description: 'Update the cache only when older than this many seconds (implies update_cache). The age is the mtime of /var/lib/apt/periodic/update-success-stamp, else of /var/lib/apt/lists; a host with no package lists counts as never updated.' },
     install_recommends: { type: 'boolean', description: 'Install recommended packages too; unset: apt\'s own default.' },
     purge: { type: 'boolean', default: false, description: 'With absent/autoremove: remove configuration files too.' },
@@ -24,6 +24,8 @@ const schema = {
     deb: { type: 'string', description: 'Absolute path of a .deb file on the host to install (with its dependencies).' },
     upgrade: { type: 'string', enum: ['no', 'yes', 'safe', 'full', 'dist'], default: 'no', description: 'Upgrade installed packages: yes/safe (apt-get upgrade --with-new-pkgs), full/dist (dist-upgrade). A change only when apt-get -s shows something to do.' },
     allow_downgrade: { type: 'boolean', default: false, description: 'Allow a pinned version lower than the installed one.' },
+    default_release: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._+~-]*$', description: 'Prefer packages from this release (APT::Default-Release, apt-get -t), e.g. bookworm-backports.' },
+    force_apt_get: { type: 'boolean', description: 'Accepted for Ansible compatibility: this module always uses apt-get.' },
     lock_timeout: { type: 'integer', minimum: 0, default: 120, description: 'Seconds to wait while another process (often apt-daily on a fresh host) holds the dpkg/apt lock.' },
   },
 } as const;
@@ -53,6 +55,18 @@ function aptArgs(args: Args): AptArgs {
 }
 
 const DPKG_FORMAT = '${Package}\\t${Status}\\t${Version}\\n';
+/**
+ * Ends the update command's output: `same` when apt replaced no list file. As in Ansible, an update that brought
+ * nothing new is not a change, so `apt: update_cache=yes` alone is ok on the next run.
+ */
+const LISTS_MARK = '@@apt-lists ';
+
+/** Pure: the update output without the mark, and whether the lists changed (true when the mark is missing). */
+export function listsChanged(out: string): { out: string; changed: boolean } {
+  const i = out.lastIndexOf(LISTS_MARK);
+  if (i < 0) return { out, changed: true };
+  return { out: out.slice(0, i), changed: !out.slice(i + LISTS_MARK.length).startsWith('same') };
+}
 const ENV = new Raw('DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a');
 
 type Current = AptCurrent & { warnings: string[] };
@@ -106,7 +120,7 @@ export default defineModule<typeof schema, Current>({
     const missing = args.state === 'absent' ? [] : args.names.filter((s) => current.packages.get(s.name)?.status !== 'installed' && s.version === undefined).map((s) => s.name);
     const ask = args.state === 'latest' ? names : missing;
     if (ask.length > 0) {
-      const p = await ctx.run(sh`apt-cache policy ${ask}`, { capture: true, signal: ctx.signal });
+      const p = await ctx.run(sh`apt-cache${releaseOption(rawArgs.default_release)} policy ${ask}`, { capture: true, signal: ctx.signal });
       current.policy = parseAptPolicy(text(p.stdout));
       const unknown = missing.filter((n) => current.policy.get(n)?.candidate === undefined);
       // After an update (planned in this task, or only planned by an earlier one under --check) they may appear.
@@ -135,12 +149,13 @@ export default defineModule<typeof schema, Current>({
   async apply(ctx: ModuleContext, plan: Plan, args: Args) {
     const lockTimeout = args.lock_timeout ?? 120;
     const deadline = Date.now() + lockTimeout * 1000;
-    const base = new Raw(`-q -y -o DPkg::Lock::Timeout=${lockTimeout} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold`);
+    const base = new Raw(`-q -y -o DPkg::Lock::Timeout=${lockTimeout} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold${releaseOption(args.default_release).text}`);
     const recommends = new Raw(args.install_recommends === undefined ? '' : ` -o APT::Install-Recommends=${args.install_recommends ? 'yes' : 'no'}`);
     const downgrade = new Raw(args.allow_downgrade ? ' --allow-downgrades' : '');
     const packages: string[] = [];
     const warnings: string[] = [];
     let cacheUpdated = false;
+    let listsNew = false;
     let lastOut = '';
     for (const change of plan.changes) {
       const step = change.detail as AptStep;
@@ -162,14 +177,28 @@ export default defineModule<typeof schema, Current>({
         }
         throw failure(`apt ${step.kind}`, cmd, r);
       }
-      if (step.kind === 'update') cacheUpdated = true;
+      if (step.kind === 'update') {
+        const lists = listsChanged(lastOut);
+        lastOut = lists.out;
+        // With cache_valid_time the update ran because the cache was old, and is recorded (the stamp): a change.
+        cacheUpdated = lists.changed || args.cache_valid_time !== undefined;
+        listsNew = cacheUpdated;
+      }
       if (step.kind === 'install') packages.push(...step.specs);
       if (step.kind === 'remove') packages.push(...step.names);
       if (step.kind === 'deb') packages.push(step.path);
     }
-    return { result: { cache_updated: cacheUpdated, packages, stdout: cleanOutput(lastOut) }, warnings };
+    const onlyUpdate = plan.changes.every((c) => (c.detail as AptStep).kind === 'update');
+    return { ...(onlyUpdate && !listsNew ? { changed: false } : {}), result: { cache_updated: cacheUpdated, packages, stdout: cleanOutput(lastOut) }, warnings };
   },
 });
+
+/** ` -o APT::Default-Release=X` (the schema's pattern keeps X free of shell and apt syntax), or nothing. */
+function releaseOption(release: string | undefined): Raw {
+  // A templated value is only known at run time, after the load-time schema check: check it again here.
+  if (release !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._+~-]*$/.test(release)) throw new ModuleError(`apt: "${release}" is not a release name`);
+  return new Raw(release === undefined ? '' : ` -o APT::Default-Release=${release}`);
+}
 
 /** Watches apt's output for "Waiting for cache lock: <who holds it>" and measures how long that lasted. */
 function lockWatcher(onFirst: (message: string) => void): {
@@ -214,7 +243,8 @@ function commandFor(step: AptStep, base: Raw, recommends: Raw, downgrade: Raw): 
     case 'update':
       // cache_valid_time reads this stamp: apt-get leaves /var/lib/apt/lists' mtime alone when nothing changed, and
       // on Debian only apt.systemd.daily writes the stamp, so without this every run would update again.
-      return sh`${ENV} apt-get ${base} update && { mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp; }`;
+      // The lists folder's mtime before and after tells whether the update brought anything new (see LISTS_MARK).
+      return sh`l0=$(stat -c %y /var/lib/apt/lists 2>/dev/null); ${ENV} apt-get ${base} update && { mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp; } && echo "${new Raw(LISTS_MARK)}$([ "$l0" = "$(stat -c %y /var/lib/apt/lists 2>/dev/null)" ] && echo same || echo new)"`;
     case 'install':
       return sh`${ENV} apt-get ${base}${recommends}${downgrade} install ${step.specs}`;
     case 'deb':

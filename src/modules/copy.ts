@@ -4,7 +4,7 @@ import { ModuleError } from '../core/errors.js';
 import { defineModule, type Change, type FromSchema, type ModuleContext, type Plan } from '../core/registry.js';
 import { sh } from '../core/sh.js';
 import { attributeChange, type DesiredAttributes } from './support/attributes.js';
-import { attributeProperties } from './support/attributeSchema.js';
+import { attributeProperties, sourceModeProperty } from './support/attributeSchema.js';
 import { applyFileChanges, fileResult, planContentTarget, type ContentTarget } from './support/contentFile.js';
 import { digest } from './support/checksum.js';
 import { DIFF_LIMIT_BYTES } from './support/diff.js';
@@ -13,7 +13,7 @@ import { readRemoteText, runChecked, statPath, statPaths, type ExistingFile, typ
 import { findLocalSource } from './support/localSource.js';
 import { remoteRootFor, walkLocalTree } from './support/localTree.js';
 import { tempPathFor } from './support/writeFile.js';
-import { checkFileArgs } from './template.js';
+import { checkFileArgs, withSourceMode } from './template.js';
 
 const schema = {
   type: 'object',
@@ -22,6 +22,7 @@ const schema = {
     content: { type: 'string', description: 'Write this text instead of copying src.' },
     dest: { type: 'string', description: 'Path on the host; ending in / (or an existing folder) puts the file inside it.' },
     ...attributeProperties,
+    ...sourceModeProperty,
     directory_mode: { anyOf: [{ type: 'string' }, { type: 'integer' }], description: 'Mode of folders created by a folder copy.' },
     backup: { type: 'boolean', description: 'Keep a timestamped copy of a file being replaced (default false).' },
     force: { type: 'boolean', description: 'Replace files whose content differs (default true); false only creates missing ones.' },
@@ -35,9 +36,18 @@ type Args = FromSchema<typeof schema>;
 
 export type CopyState =
   | { kind: 'files'; dest: string; targets: ContentTarget[]; dirs: { path: string; state: FileState }[] }
-  | { kind: 'remote'; src: string; srcState: ExistingFile; dest: string; state: FileState };
+  | { kind: 'remote'; src: string; srcState: ExistingFile; dest: string; state: FileState }
+  /** --check only: the remote src is not there yet; an earlier task only planned it. */
+  | { kind: 'remoteNotYet'; src: string; dest: string };
 
 export function planCopy(current: CopyState, args: Args): Plan {
+  if (current.kind === 'remoteNotYet') {
+    return {
+      changes: [{ summary: `copy ${current.src} to ${current.dest} on the host`, diff: { path: current.dest, before: '', after: `(copy of ${current.src})\n` } }],
+      warnings: [`${current.src} is not on the host yet (an earlier task would put it there)`],
+      result: { dest: current.dest, src: current.src },
+    };
+  }
   if (current.kind === 'remote') {
     const s = current.state;
     const changes: Change[] = [];
@@ -48,10 +58,11 @@ export function planCopy(current: CopyState, args: Args): Plan {
         detail: { kind: 'remoteCopy' },
       });
     } else if (s.type === 'file') {
-      const attrs = attributeChange(current.dest, s, args);
+      const attrs = attributeChange(current.dest, s, withSourceMode(args, current.srcState.mode));
       if (attrs) changes.push(attrs);
     }
-    const mode = args.mode !== undefined ? resolveMode(args.mode, s.exists ? s.mode : current.srcState.mode, false) : undefined;
+    const a = withSourceMode(args, current.srcState.mode);
+    const mode = a.mode !== undefined ? resolveMode(a.mode, s.exists ? s.mode : current.srcState.mode, false) : undefined;
     return { changes, result: { dest: current.dest, src: current.src, checksum: current.srcState.checksum, size: current.srcState.size, ...(mode !== undefined ? { mode: formatMode(mode) } : {}) } };
   }
   const changes: Change[] = [];
@@ -64,15 +75,15 @@ export function planCopy(current: CopyState, args: Args): Plan {
   }
   for (const t of current.targets) {
     if (t.state.exists && t.state.type === 'directory') throw new ModuleError(`cannot write ${t.path}: it is a directory`);
-    changes.push(...planContentTarget(t, args, { force: args.force }));
+    changes.push(...planContentTarget(t, withSourceMode(args, t.srcMode), { force: args.force }));
   }
   const single = current.targets.length === 1 && current.dest === current.targets[0]!.path ? current.targets[0] : undefined;
-  return { changes, result: single ? fileResult(single.path, single.state, single.data, args) : { dest: current.dest } };
+  return { changes, result: single ? fileResult(single.path, single.state, single.data, withSourceMode(args, single.srcMode)) : { dest: current.dest } };
 }
 
 async function readTargets(
   ctx: ModuleContext,
-  pairs: { path: string; data: Buffer }[],
+  pairs: { path: string; data: Buffer; srcMode?: number }[],
   dirs: string[],
   dest = pairs.length === 1 && dirs.length === 0 ? pairs[0]!.path : '',
 ): Promise<CopyState & { kind: 'files' }> {
@@ -82,7 +93,7 @@ async function readTargets(
   for (const [i, p] of pairs.entries()) {
     const state = states[dirs.length + i]!;
     const checksum = digest(p.data);
-    const t: ContentTarget = { path: p.path, state, data: p.data, checksum };
+    const t: ContentTarget = { path: p.path, state, data: p.data, checksum, ...(p.srcMode !== undefined ? { srcMode: p.srcMode } : {}) };
     // before-content for --diff, bounded so a big folder copy stays fast
     if (state.exists && state.type === 'file' && state.checksum !== checksum && state.size <= DIFF_LIMIT_BYTES && fetched < 20) {
       t.before = await readRemoteText(ctx, p.path);
@@ -112,7 +123,7 @@ export default defineModule<typeof schema, CopyState>({
     },
   },
   async read(ctx: ModuleContext, args: Args): Promise<CopyState> {
-    checkFileArgs(args);
+    checkFileArgs(args, { preserve: args.content === undefined });
     if (args.content !== undefined && args.src !== undefined) throw new ModuleError('copy: give either src or content, not both');
     if (args.content === undefined && args.src === undefined) throw new ModuleError('copy: src or content is required');
     if (args.content !== undefined) {
@@ -122,7 +133,10 @@ export default defineModule<typeof schema, CopyState>({
     const src = args.src!;
     if (args.remote_src) {
       const srcState = await statPath(ctx, src, { checksum: 'sha1', follow: true });
-      if (!srcState.exists) throw new ModuleError(`copy: remote src ${src} does not exist on the host`);
+      if (!srcState.exists) {
+        if (ctx.check) return { kind: 'remoteNotYet', src, dest: args.dest };
+        throw new ModuleError(`copy: remote src ${src} does not exist on the host`);
+      }
       if (srcState.type !== 'file') throw new ModuleError(`copy: remote src ${src} is not a regular file (folders with remote_src are not supported)`);
       let dest = args.dest;
       let state = await statPath(ctx, dest, { checksum: 'sha1', follow: true });
@@ -136,35 +150,38 @@ export default defineModule<typeof schema, CopyState>({
     if (statSync(local).isDirectory()) {
       const tree = walkLocalTree(local);
       const root = remoteRootFor(src, args.dest);
-      const dirs = [...(root !== args.dest ? [root] : []), ...tree.dirs.map((d) => posix.join(root, d))];
-      return readTargets(ctx, tree.files.map((f) => ({ path: posix.join(root, f.rel), data: readFileSync(f.local) })), dirs);
+      // The root itself too: with `src: dir/` the contents go straight into dest, which Ansible creates when missing.
+      const dirs = [root.replace(/\/+$/, '') || '/', ...tree.dirs.map((d) => posix.join(root, d))];
+      return readTargets(ctx, tree.files.map((f) => ({ path: posix.join(root, f.rel), data: readFileSync(f.local), srcMode: statSync(f.local).mode & 0o7777 })), dirs);
     }
     let dest = args.dest;
     if (dest.endsWith('/')) {
       // as in Ansible, a dest ending in / names a folder, created when it is missing
       const folder = dest.replace(/\/+$/, '') || '/';
       const path = posix.join(folder, posix.basename(src));
-      return readTargets(ctx, [{ path, data: readFileSync(local) }], [folder], path);
+      return readTargets(ctx, [{ path, data: readFileSync(local), srcMode: statSync(local).mode & 0o7777 }], [folder], path);
     } else {
       const s = await statPath(ctx, dest, { follow: true });
       if (s.exists && s.type === 'directory') dest = posix.join(dest, posix.basename(src));
     }
-    return readTargets(ctx, [{ path: dest, data: readFileSync(local) }], []);
+    return readTargets(ctx, [{ path: dest, data: readFileSync(local), srcMode: statSync(local).mode & 0o7777 }], []);
   },
   plan: (current: CopyState, args: Args) => planCopy(current, args),
   async apply(ctx: ModuleContext, plan: Plan, args: Args, current: CopyState) {
     const want: DesiredAttributes & { backup?: boolean | undefined; validate?: string | undefined } = args;
+    if (current.kind === 'remoteNotYet') return {};
     if (current.kind === 'remote') {
       for (const change of plan.changes) {
         const d = change.detail as { kind: string };
         if (d.kind === 'remoteCopy') {
           const temp = tempPathFor(current.dest);
           await runChecked(ctx, sh`cp -- ${current.src} ${temp}`, `copying ${current.src}`);
-          const mode = args.mode !== undefined ? formatMode(resolveMode(args.mode, current.srcState.mode, false)) : undefined;
+          const a = withSourceMode(args, current.srcState.mode);
+          const mode = a.mode !== undefined ? formatMode(resolveMode(a.mode, current.srcState.mode, false)) : undefined;
           if (mode) await runChecked(ctx, sh`chmod -- ${mode} ${temp}`, `chmod ${current.dest}`);
           if (args.owner || args.group) await runChecked(ctx, sh`chown -- ${`${args.owner ?? ''}${args.group ? `:${args.group}` : ''}`} ${temp}`, `chown ${current.dest}`);
           await runChecked(ctx, sh`mv -f -- ${temp} ${current.dest}`, `moving to ${current.dest}`);
-        } else await applyFileChanges(ctx, [change], current.state, want);
+        } else await applyFileChanges(ctx, [change], current.state, withSourceMode(want, current.srcState.mode));
       }
       return { result: plan.result ?? {} };
     }
@@ -178,7 +195,7 @@ export default defineModule<typeof schema, CopyState>({
         continue;
       }
       const target = current.targets.find((t) => t.path === d.path)!;
-      const out = await applyFileChanges(ctx, [change], target.state, want);
+      const out = await applyFileChanges(ctx, [change], target.state, withSourceMode(want, target.srcMode));
       backup = out.backup_file ?? backup;
     }
     return { result: { ...plan.result, ...(backup ? { backup_file: backup } : {}) } };

@@ -22,8 +22,8 @@ const EFFECTS: Record<Action, Effect[]> = {
   end_batch: [{ kind: 'endBatch' }],
   clear_facts: [{ kind: 'clearFacts' }],
   refresh_inventory: [{ kind: 'refreshInventory' }],
-  // Nothing to do for these here: failed-host bookkeeping is the executor's, and connections are re-opened on demand.
-  clear_host_errors: [],
+  clear_host_errors: [{ kind: 'clearHostErrors' }],
+  // Nothing to do for these here: connections are re-opened on demand.
   noop: [],
   reset_connection: [],
 };

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ModuleError } from '../core/errors.js';
 import { defineModule, type ModuleContext, type Change, type FromSchema, type Plan } from '../core/registry.js';
-import { attributeProperties } from './support/attributeSchema.js';
+import { attributeProperties, sourceModeProperty } from './support/attributeSchema.js';
 import { applyFileChanges, fileResult, planContentTarget, readContentTarget, type ContentTarget } from './support/contentFile.js';
 import { modeProblem } from './support/fileMode.js';
 import { findLocalSource } from './support/localSource.js';
@@ -12,6 +12,7 @@ const schema = {
     src: { type: 'string', description: "Handlebars template on the controller; a relative path is looked up in the role's templates/, then the playbook's." },
     dest: { type: 'string', description: 'Where the rendered file goes on the host.' },
     ...attributeProperties,
+    ...sourceModeProperty,
     backup: { type: 'boolean', description: 'Keep a timestamped copy of the file being replaced (default false).' },
     force: { type: 'boolean', description: 'Replace a file whose content differs (default true); false only creates a missing file.' },
     validate: { type: 'string', description: "A command run on the rendered temp file before it replaces dest; %s is its path: 'visudo -cf %s'." },
@@ -21,17 +22,28 @@ const schema = {
 } as const;
 type Args = FromSchema<typeof schema>;
 
-export function checkFileArgs(args: { mode?: string | number | undefined }): void {
+export function checkFileArgs(args: { mode?: string | number | undefined }, opts: { preserve?: boolean } = {}): void {
+  if (args.mode === 'preserve') {
+    if (opts.preserve) return;
+    throw new ModuleError("mode 'preserve' only works with copy and template (the source file's mode); give an octal or symbolic mode");
+  }
   const problem = args.mode !== undefined ? modeProblem(args.mode) : undefined;
   if (problem) throw new ModuleError(problem);
+}
+
+/** `mode: preserve` (copy, template) means the source file's own mode, as in Ansible. */
+export function withSourceMode<A extends { mode?: string | number | undefined }>(args: A, srcMode: number | undefined): A {
+  if (args.mode !== 'preserve') return args;
+  return { ...args, mode: (srcMode ?? 0o644).toString(8).padStart(4, '0') };
 }
 
 export function planTemplate(current: ContentTarget, args: Args): Plan {
   if (current.state.exists && current.state.type === 'directory') {
     throw new ModuleError(`dest ${args.dest} is a directory; give the full path of the file to write`);
   }
-  const changes: Change[] = planContentTarget(current, { owner: args.owner, group: args.group, mode: args.mode }, { force: args.force });
-  return { changes, result: fileResult(args.dest, current.state, current.data, args) };
+  const a = withSourceMode(args, current.srcMode);
+  const changes: Change[] = planContentTarget(current, { owner: a.owner, group: a.group, mode: a.mode }, { force: a.force });
+  return { changes, result: fileResult(a.dest, current.state, current.data, a) };
 }
 
 export default defineModule<typeof schema, ContentTarget>({
@@ -52,14 +64,15 @@ export default defineModule<typeof schema, ContentTarget>({
     },
   },
   async read(ctx: ModuleContext, args: Args): Promise<ContentTarget> {
-    checkFileArgs(args);
+    checkFileArgs(args, { preserve: true });
     const file = findLocalSource(args.src, ctx.searchPaths.templates, 'template');
     const rendered = ctx.renderTemplate(readFileSync(file, 'utf8'), file);
-    return readContentTarget(ctx, args.dest, Buffer.from(rendered, 'utf8'));
+    const target = await readContentTarget(ctx, args.dest, Buffer.from(rendered, 'utf8'));
+    return args.mode === 'preserve' ? { ...target, srcMode: statSync(file).mode & 0o7777 } : target;
   },
   plan: (current: ContentTarget, args: Args) => planTemplate(current, args),
   async apply(ctx: ModuleContext, plan: Plan, args: Args, current: ContentTarget) {
-    const out = await applyFileChanges(ctx, plan.changes, current.state, args);
+    const out = await applyFileChanges(ctx, plan.changes, current.state, withSourceMode(args, current.srcMode));
     return { result: { ...plan.result, ...out } };
   },
 });

@@ -20,6 +20,8 @@ const schema = {
     rule: { type: 'string', enum: ['allow', 'deny', 'reject', 'limit'], description: 'Add (or with delete, remove) a rule.' },
     port: { ...port, description: 'Destination port, range (60000:61000) or list (80,443) (alias to_port).' },
     to_port: { ...port, description: 'Alias of port.' },
+    name: { type: 'string', pattern: '^[^\\s/][^/]*$', description: "An application profile from /etc/ufw/applications.d (`ufw app list`), e.g. OpenSSH, instead of port/proto (alias app)." },
+    app: { type: 'string', pattern: '^[^\\s/][^/]*$', description: 'Alias of name.' },
     from_port: { ...port, description: 'Source port.' },
     proto: { type: 'string', enum: ['any', 'tcp', 'udp', 'ipv6', 'esp', 'ah', 'gre', 'igmp'], description: 'Protocol. Default any.' },
     from_ip: { type: 'string', description: 'Source address or network (alias src). Default any.' },

@@ -27,7 +27,8 @@ type Args = FromSchema<typeof schema>;
  */
 export function waitCommand(args: Args, once: boolean): Command {
   const state = args.state ?? (args.path !== undefined || args.port !== undefined ? 'started' : 'started');
-  const positive = state === 'started' || state === 'present';
+  // drained's probe succeeds when no connection is established: it waits for the probe, like started.
+  const positive = state === 'started' || state === 'present' || state === 'drained';
   const mode = args.path !== undefined ? 'path' : args.port !== undefined ? (state === 'drained' ? 'drained' : 'port') : 'sleep';
   const vars = sh`h=${args.host ?? '127.0.0.1'}; p=${args.port ?? 0}; f=${args.path ?? ''}; re=${args.search_regex ?? ''}; ct=${args.connect_timeout ?? 5}; to=${args.timeout ?? 300}; dl=${once ? 0 : (args.delay ?? 0)}; sl=${args.sleep ?? 1}; mode=${mode}; want=${positive ? 'yes' : 'no'}; once=${once ? 'yes' : 'no'}`;
   const body = sh`

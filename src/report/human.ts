@@ -58,6 +58,27 @@ export function createHumanReporter(opts: ReporterOptions): Reporter {
 
   const key = (task: TaskRef, host: string): string => `${task.id}\u0000${host}`;
 
+  /**
+   * The task whose banner was printed last. Under `strategy: free` hosts are on different tasks at once: as
+   * Ansible's default callback, a result of another task prints that task's banner again first, and a task
+   * started by several hosts at once gets one banner. (A task that starts again after it ended — an include
+   * loop's next round — gets a new one.)
+   */
+  let lastBanner: string | undefined;
+  const bannerKey = (task: TaskRef): string => `${task.handler ? 'h' : 't'}\u0000${task.id}`;
+  const taskBanner = (task: TaskRef): void => {
+    lastBanner = bannerKey(task);
+    const head = task.handler ? 'RUNNING HANDLER' : 'TASK';
+    let text = `\n${banner(`${head} [${taskTitle(task)}]`, columns)}\n`;
+    if (opts.verbosity >= 2) text += `task path: ${task.pos.file}:${task.pos.line}:${task.pos.col}\n`;
+    out(text);
+  };
+  const running = new Map<string, number>();
+  const bannerFor = (task: TaskRef): void => {
+    // Only to switch from one task's banner to another's: results fed without any task:start print as they are.
+    if (lastBanner !== undefined && lastBanner !== bannerKey(task)) taskBanner(task);
+  };
+
   const showResult = (
     task: TaskRef,
     host: string,
@@ -109,6 +130,7 @@ export function createHumanReporter(opts: ReporterOptions): Reporter {
         if (opts.verbosity >= 1) out(`\n${banner(`PLAYBOOK: ${e.playbook}`, columns)}\n`);
         return;
       case 'play:start': {
+        lastBanner = undefined;
         const name = e.name.trim() !== '' ? e.name : e.hosts.join(',');
         out(`\n${banner(`PLAY [${name}]${check ? ' (check mode)' : ''}`, columns)}\n`);
         return;
@@ -118,10 +140,11 @@ export function createHumanReporter(opts: ReporterOptions): Reporter {
         return;
       case 'task:start': {
         unreachableByResult.clear();
-        const head = e.task.handler ? 'RUNNING HANDLER' : 'TASK';
-        let text = `\n${banner(`${head} [${taskTitle(e.task)}]`, columns)}\n`;
-        if (opts.verbosity >= 2) text += `task path: ${e.task.pos.file}:${e.task.pos.line}:${e.task.pos.col}\n`;
-        out(text);
+        const k = bannerKey(e.task);
+        const open = running.get(k) ?? 0;
+        running.set(k, open + 1);
+        if (open > 0) bannerFor(e.task);
+        else taskBanner(e.task);
         return;
       }
       case 'host:start':
@@ -136,6 +159,7 @@ export function createHumanReporter(opts: ReporterOptions): Reporter {
         if (!noLog) out(e.message.split('\n').map((l) => `[${e.host}] ${l}\n`).join(''));
         return;
       case 'host:item':
+        bannerFor(e.task);
         itemsShown.add(key(e.task, e.host));
         showResult(e.task, e.host, e.result, noLog, { item: safeItemLabel(e.item, noLog) });
         return;
@@ -143,8 +167,10 @@ export function createHumanReporter(opts: ReporterOptions): Reporter {
         flushOutput(e.task, e.host, opts.verbosity >= 2 && !noLog);
         const k = key(e.task, e.host);
         const hadItems = itemsShown.delete(k);
-        // With a loop, the items were the output; Ansible prints a summary only when the loop failed.
-        if (hadItems && (e.result.status === 'ok' || e.result.status === 'changed' || e.result.status === 'skipped')) return;
+        // With a loop, the items were the output; Ansible prints a summary only when the loop failed or every
+        // item was skipped (`skipping: [host]`).
+        if (hadItems && (e.result.status === 'ok' || e.result.status === 'changed')) return;
+        bannerFor(e.task);
         if (e.result.status === 'unreachable') {
           if (unreachableByEvent.get(e.host) === e.result.msg) {
             unreachableByEvent.delete(e.host);
@@ -161,7 +187,13 @@ export function createHumanReporter(opts: ReporterOptions): Reporter {
         unreachableByEvent.set(e.host, e.msg);
         out(palette.unreachable(`fatal: [${e.host}]: UNREACHABLE! => ${inlineJson({ msg: e.msg })}`) + '\n');
         return;
-      case 'task:end':
+      case 'task:end': {
+        const k = bannerKey(e.task);
+        const open = (running.get(k) ?? 1) - 1;
+        if (open > 0) running.set(k, open);
+        else running.delete(k);
+        return;
+      }
       case 'play:end':
         return;
       case 'warning':

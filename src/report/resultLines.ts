@@ -29,7 +29,8 @@ const WORD: Record<HostResult['status'], string> = {
 
 /** The result line(s) without trailing newline. */
 export function resultLine(r: HostResult, c: LineContext): string {
-  const target = c.delegatedTo ? `[${c.host} -> ${c.delegatedTo}]` : `[${c.host}]`;
+  // As Ansible, a task delegated to its own host names it once.
+  const target = c.delegatedTo && c.delegatedTo !== c.host ? `[${c.host} -> ${c.delegatedTo}]` : `[${c.host}]`;
   const item = c.item !== undefined ? `(item=${c.item})` : undefined;
   const paint = c.palette[r.status];
   switch (r.status) {
@@ -46,9 +47,9 @@ export function resultLine(r: HostResult, c: LineContext): string {
       return paint(`skipping: ${target}${item ? ` => ${item}` : ''}${data}`);
     }
     case 'failed': {
-      const word = item ? 'failed' : 'fatal';
-      const where = item ? `${target} ${item}` : `${target}:`;
-      return paint(`${word}: ${where} FAILED! => ${toJson(failureView(r, c.verbosity), c.verbosity)}`);
+      // Ansible's two shapes: `failed: [h] (item=x) => {…}` for an item, `fatal: [h]: FAILED! => {…}` otherwise.
+      const head = item ? `failed: ${target} ${item}` : `fatal: ${target}: FAILED!`;
+      return paint(`${head} => ${toJson(failureView(r, c.verbosity), c.verbosity)}`);
     }
     case 'unreachable': {
       const where = item ? `${target} ${item}` : `${target}:`;

@@ -8,12 +8,23 @@ export function connectOptionsFrom(options: RunPlaybookOptions): ConnectOptions 
     ...(options.user ? { user: options.user } : {}),
     ...(options.privateKeyFile ? { privateKeyFile: options.privateKeyFile } : {}),
     ...(options.password !== undefined ? { password: new Secret(options.password) } : {}),
-    hostKeyChecking: options.hostKeyChecking ?? 'strict',
+    ...hostKeyCheckingOption(options),
     ...(options.knownHostsFiles ? { knownHostsFiles: options.knownHostsFiles } : {}),
     ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
     ...((options.verbosity ?? 0) >= 1 ? { verbose: (msg: string) => options.onEvent?.({ type: 'warning', time: Date.now(), message: msg }) } : {}),
   };
+}
+
+/**
+ * An explicit option, else Ansible's ANSIBLE_HOST_KEY_CHECKING=False (as ported CI jobs set it); left unset, the
+ * inventory's StrictHostKeyChecking or the strict default decides per host.
+ */
+function hostKeyCheckingOption(options: RunPlaybookOptions): Pick<ConnectOptions, 'hostKeyChecking'> {
+  if (options.hostKeyChecking) return { hostKeyChecking: options.hostKeyChecking };
+  const env = process.env.ANSIBLE_HOST_KEY_CHECKING?.trim().toLowerCase();
+  if (env && ['false', 'no', 'off', '0', 'n', 'f'].includes(env)) return { hostKeyChecking: 'off' };
+  return {};
 }
 
 /**

@@ -57,6 +57,8 @@ export interface PlayContext {
   batchEnded: boolean;
   /** Set by meta: flush_handlers; the walker flushes once the task has run on every host. */
   flushRequested: boolean;
+  /** --start-at-task: hosts of this batch whose walk reached the task (each host's own walk under `free`). */
+  startReached: Set<string>;
   /** Numbers tasks in walk order, for stable task ids. */
   taskCounter: number;
   /** `groups` and `hostvars`, built on first use; dropped when the inventory changes (add_host, group_by). */

@@ -10,17 +10,26 @@ import { runTask } from './task.js';
  */
 export async function flushHandlers(pc: PlayContext, hosts: HostState[]): Promise<void> {
   const force = pc.run.options.forceHandlers === true || pc.play.forceHandlers === true;
+  // --force-handlers revives hosts that failed in the tasks before this flush; a host whose handler fails
+  // here runs no further handler, as in Ansible.
+  const forced = new Set(force ? hosts.filter((h) => h.status === 'failed') : []);
   for (let pass = 0; pass < 10; pass++) {
     let ran = false;
     for (const handler of pc.handlers) {
       const names = handlerNames(handler);
-      const targets = hosts.filter((h) => (h.status === 'active' || (force && h.status === 'failed')) && names.some((n) => h.notified.has(n)));
+      const targets = hosts.filter((h) => (h.status === 'active' || forced.has(h)) && names.some((n) => h.notified.has(n)));
       if (targets.length === 0) continue;
       for (const h of targets) for (const n of names) h.notified.delete(n);
       const revived = targets.filter((h) => h.status === 'failed');
       for (const h of revived) h.status = 'active';
       await runTask(pc, handler, { ...rootScope(true), ...(handler.role ? { role: handler.role } : {}) }, targets);
-      for (const h of revived) if (h.status === 'active') h.status = 'failed';
+      for (const h of revived) {
+        if (h.status === 'active') h.status = 'failed';
+        else forced.delete(h);
+      }
+      // A host whose handler failed drops its other notifications: a later flush (post_tasks, --force-handlers)
+      // does not run them either.
+      for (const h of targets) if (h.status !== 'active' && !forced.has(h)) h.notified.clear();
       ran = true;
     }
     if (!ran) return;

@@ -18,6 +18,10 @@ export interface HostState {
   itemVars: Vars;
   /** Failures waiting for an enclosing rescue to decide whether they count. */
   pendingFailures: number;
+  /** meta: clear_host_errors: the failed/unreachable host rejoins at the next play. */
+  errorsCleared?: boolean;
+  /** The failure counts cleared by meta: clear_host_errors; they do not decide the exit code. */
+  clearedStats?: { failed: number; unreachable: number };
 }
 
 export const emptyStats = (): HostStats => ({ ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 });

@@ -6,6 +6,7 @@ import { enter, type Scope } from './scope.js';
 import { runTask } from './task.js';
 import { hostVars } from './taskVars.js';
 import { SourceError } from '../core/errors.js';
+import { globToRegexSource } from '../load/patterns.js';
 
 const isActive = (h: HostState): boolean => h.status === 'active';
 
@@ -14,9 +15,10 @@ export async function runNodes(pc: PlayContext, nodes: TaskNode[], scope: Scope,
   for (const node of nodes) {
     if (pc.ended || pc.batchEnded || pc.run.stopping() || !hosts.some(isActive)) return;
     if (node.kind === 'task') {
-      if (pc.run.skippingToStart) {
+      // --start-at-task: each walk (all hosts under linear, one host under free) skips until it reaches the task.
+      if (pc.run.skippingToStart && !hosts.every((h) => pc.startReached.has(h.name))) {
         if (!startsHere(pc, node.name, scope)) continue;
-        pc.run.skippingToStart = false;
+        for (const h of hosts) pc.startReached.add(h.name);
       }
       await runTask(pc, node, scope, hosts);
       if (pc.flushRequested) {
@@ -32,11 +34,15 @@ export async function runNodes(pc: PlayContext, nodes: TaskNode[], scope: Scope,
   }
 }
 
+/** As Ansible: the task's name or `role : name`, equal or matching as a shell pattern (`install*`). */
 function startsHere(pc: PlayContext, name: string | undefined, scope: Scope): boolean {
   const wanted = pc.run.options.startAtTask;
   if (!wanted || !name) return false;
-  return name === wanted || (scope.role ? `${scope.role.name} : ${name}` === wanted : false);
+  const names = scope.role ? [name, `${scope.role.name} : ${name}`] : [name];
+  const pattern = new RegExp(`^${globToRegexSource(wanted)}$`, 's');
+  return names.some((n) => n === wanted || pattern.test(n));
 }
+
 
 /** block/rescue/always: a failure in the block sends the host to rescue; always runs whatever happened. */
 async function runBlock(pc: PlayContext, block: Block, parent: Scope, hosts: HostState[]): Promise<void> {
@@ -54,8 +60,9 @@ async function runBlock(pc: PlayContext, block: Block, parent: Scope, hosts: Hos
       h.pendingFailures = pendingBefore.get(h) ?? 0;
     }
     if (failed.length > 0) {
+      // As Ansible counts it: a host is rescued when it enters rescue, whether or not the rescue then succeeds.
+      for (const h of failed) h.stats.rescued++;
       await runNodes(pc, block.rescue, { ...afterBody, path: `${afterBody.path}/rescue` }, failed);
-      for (const h of failed) if (h.status === 'active') h.stats.rescued++;
     }
   }
   if (block.always.length > 0) {
@@ -108,5 +115,8 @@ function checkMaxFail(pc: PlayContext): void {
   if (max === undefined) return;
   const states = pc.batch.map((h) => pc.run.hosts.get(h)).filter((s): s is HostState => s !== undefined);
   const failed = states.filter((s) => s.status === 'failed' || s.status === 'unreachable').length;
-  if (states.length > 0 && (failed / states.length) * 100 > max) pc.ended = pc.fatal = true;
+  if (pc.fatal || states.length === 0 || (failed / states.length) * 100 <= max) return;
+  pc.ended = pc.fatal = true;
+  // Ansible prints NO MORE HOSTS LEFT here; say why the hosts that did not fail stop too.
+  pc.run.emit({ type: 'warning', time: Date.now(), message: `max_fail_percentage ${max}% exceeded (${failed} of ${states.length} hosts failed): the play ends for every host and no later play runs` });
 }

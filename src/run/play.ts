@@ -9,11 +9,24 @@ import { newHostState, type HostState } from './hostState.js';
 import { runNodes } from './nodes.js';
 import { serialBatches } from './batches.js';
 import { rootScope, type Scope } from './scope.js';
+import { createTemplateEngine } from '../template/index.js';
+
+const hostTemplates = createTemplateEngine();
+
+/**
+ * The play's host pattern. `hosts: "{{ target }}"` is rendered as Ansible does, before any host is known: with
+ * the play's vars, its vars_files and the extra vars (`-e target=web`); an undefined name is a SourceError.
+ */
+export function hostPattern(play: Play, extraVars: Vars | undefined): string {
+  if (!play.hosts.includes('{{')) return play.hosts;
+  const rendered = hostTemplates.render(play.hosts, { ...play.vars, ...play.varsFiles, ...(extraVars ?? {}) }, play.hostsPos ?? play.pos);
+  return Array.isArray(rendered) ? rendered.map(String).join(':') : String(rendered);
+}
 
 /** The hosts a play runs on: its pattern, narrowed by --limit and --slice. */
-export function playHosts(inventory: Inventory, options: Pick<RunPlaybookOptions, 'cwd' | 'limit' | 'slice'>, play: Play): string[] {
+export function playHosts(inventory: Inventory, options: Pick<RunPlaybookOptions, 'cwd' | 'limit' | 'slice' | 'extraVars'>, play: Play): string[] {
   const cwd = options.cwd ?? process.cwd();
-  let hosts = matchHosts(inventory, play.hosts, { cwd });
+  let hosts = matchHosts(inventory, hostPattern(play, options.extraVars), { cwd });
   if (options.limit) {
     const allowed = new Set(matchHosts(inventory, options.limit, { cwd }));
     hosts = hosts.filter((h) => allowed.has(h));
@@ -43,9 +56,16 @@ export async function runPlay(run: RunContext, play: Play, index: number): Promi
   const hosts = playHosts(run.inventory, run.options, play);
   run.emit({ type: 'play:start', time: Date.now(), name: play.name, hosts, pos: play.pos });
   if (hosts.length === 0) {
-    run.emit({ type: 'warning', time: Date.now(), message: `no hosts matched "${play.hosts}"; skipping play "${play.name}"` });
+    run.emit({ type: 'warning', time: Date.now(), message: `no hosts matched "${hostPattern(play, run.options.extraVars)}"; skipping play "${play.name}"` });
   }
-  for (const h of hosts) if (!run.hosts.has(h)) run.hosts.set(h, newHostState(h));
+  for (const h of hosts) {
+    const state = run.hosts.get(h);
+    if (!state) run.hosts.set(h, newHostState(h));
+    else if (state.errorsCleared) {
+      state.errorsCleared = false;
+      state.status = 'active';
+    }
+  }
   const roleDefaults = Object.assign({}, ...play.roles.flatMap((b) => roleDefaultsOf(b))) as Vars;
   const handlers = [...play.handlers, ...includedHandlers([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks])];
   const batches = serialBatches(hosts, play.serial);
@@ -54,7 +74,7 @@ export async function runPlay(run: RunContext, play: Play, index: number): Promi
     if (run.stopping()) break;
     // Hosts that failed in an earlier play are out of this one: not in the batch, not in max_fail_percentage.
     const states = batch.map((h) => run.hosts.get(h)!).filter((s) => s.status === 'active');
-    const pc: PlayContext = { run, play, index, playHosts: hosts, batch: states.map((s) => s.name), roleDefaults, handlers, ended: false, fatal: false, batchEnded: false, flushRequested: false, taskCounter: 0 };
+    const pc: PlayContext = { run, play, index, playHosts: hosts, batch: states.map((s) => s.name), roleDefaults, handlers, ended: false, fatal: false, batchEnded: false, flushRequested: false, taskCounter: 0, startReached: new Set() };
     if (batches.length > 1) run.emit({ type: 'batch:start', time: Date.now(), hosts: batch, index: batchIndex, count: batches.length });
     if (play.strategy === 'free') {
       await Promise.all(states.map((s) => runSections(pc, [s])));
@@ -63,6 +83,8 @@ export async function runPlay(run: RunContext, play: Play, index: number): Promi
     }
     // As Ansible's PlaybookExecutor: end_play ends the remaining batches; any_errors_fatal, max_fail_percentage
     // or a batch whose every host failed also end the run (a rolling update stops at the first broken batch).
+    // As Ansible's start_at_done: once a batch found the task, later batches and plays run from their start.
+    if (pc.startReached.size > 0) run.skippingToStart = false;
     const allFailed = states.length > 0 && states.every((s) => s.status === 'failed' || s.status === 'unreachable');
     if (pc.fatal || allFailed) goOn = false;
     if (pc.ended || !goOn) break;

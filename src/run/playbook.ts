@@ -3,9 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Inventory, Playbook, Vars } from '../core/model.js';
 import type { ModuleRegistry } from '../core/registry.js';
-import type { RunEvent } from '../core/events.js';
+import type { HostStats, RunEvent } from '../core/events.js';
+import type { HostState } from './hostState.js';
 import { loadPlaybook, type LoadPlaybookOptions } from '../load/playbook.js';
 import { loadInventory } from '../load/inventory.js';
+import { matchHostsWithWarnings } from '../load/patterns.js';
 import { loadVarsDirs } from '../load/varsDirs.js';
 import { libraryDirs, loadLibraryModules } from '../load/library.js';
 import { createTemplateEngine, type TemplateEngine } from '../template/index.js';
@@ -17,7 +19,7 @@ import type { RunContext } from './context.js';
 import { createLimit } from './limit.js';
 import type { RunPlaybookOptions, RunResult } from './options.js';
 import { exitCodeFromStats } from '../core/exitCodes.js';
-import { runPlay } from './play.js';
+import { hostPattern, runPlay } from './play.js';
 import { connectOptionsFrom, labGuard } from './connectOptions.js';
 
 /** run-playbook's own roles/, the last place a role is looked for. */
@@ -51,7 +53,8 @@ export function loadPlaybookFiles(files: string | string[], opts: Partial<LoadPl
 export function inventorySources(options: Pick<RunPlaybookOptions, 'inventory' | 'cwd'>): string[] {
   const cwd = options.cwd ?? process.cwd();
   const given = options.inventory === undefined ? [] : Array.isArray(options.inventory) ? options.inventory : [options.inventory];
-  if (given.length > 0) return given.map((p) => resolve(cwd, p));
+  // Ansible's `-i web1,web2,` host list is not a path: keep it as written (the loader reads it as hosts).
+  if (given.length > 0) return given.map((p) => (p.includes(',') && !existsSync(resolve(cwd, p)) ? p : resolve(cwd, p)));
   const dflt = join(cwd, 'inventory');
   return existsSync(dflt) ? [dflt] : [];
 }
@@ -78,6 +81,12 @@ export async function loadAll(options: RunPlaybookOptions): Promise<Loaded> {
     loadPlaybook(files, { registry, templates, cwd, rolesPath, bundledRolesDir }),
     loadInventory(inventorySources(options), { cwd }),
   ]);
+  if (options.limit) {
+    // As ansible-playbook: a --limit that leaves no host to target is an error before any host is contacted
+    // (a typo in a CI job's --limit must not pass as a run that did nothing).
+    const { hosts, warnings } = matchHostsWithWarnings(inventory, options.limit, { cwd });
+    if (hosts.length === 0) throw new OptionsError(`--limit "${options.limit}" matches no host of the inventory${warnings.length > 0 ? ` (${warnings.join('; ')})` : ''}`);
+  }
   return { playbook, inventory, registry, templates };
 }
 
@@ -110,7 +119,10 @@ export async function runPlaybook(options: RunPlaybookOptions, loaded?: Loaded):
     killSignal,
     skippingToStart: options.startAtTask !== undefined,
   };
+  // A templated `hosts:` with an undefined name is invalid input: found before the first play touches a host.
+  for (const play of playbook.plays) hostPattern(play, run.extraVars);
   emit({ type: 'run:start', time: started, playbook: playbook.file, check: run.check });
+  if (options.limit) for (const message of matchHostsWithWarnings(inventory, options.limit, { cwd: options.cwd ?? process.cwd() }).warnings) emit({ type: 'warning', time: Date.now(), message: `--limit: ${message}` });
   try {
     for (const [index, play] of playbook.plays.entries()) {
       if (run.stopping()) break;
@@ -125,6 +137,13 @@ export async function runPlaybook(options: RunPlaybookOptions, loaded?: Loaded):
   const interrupted = run.stopping();
   const durationMs = Date.now() - started;
   emit({ type: 'run:end', time: Date.now(), stats, durationMs, interrupted });
-  return { stats, exitCode: exitCodeFromStats(stats, interrupted), interrupted, durationMs, tasks: run.records };
+  return { stats, exitCode: exitCodeFromStats(exitStats(touched), interrupted), interrupted, durationMs, tasks: run.records };
 }
 
+
+/** The stats that decide the exit code: failures cleared by meta: clear_host_errors no longer count (Ansible's rule). */
+function exitStats(hosts: HostState[]): Record<string, HostStats> {
+  return Object.fromEntries(
+    hosts.map((h) => [h.name, h.clearedStats ? { ...h.stats, failed: h.stats.failed - h.clearedStats.failed, unreachable: h.stats.unreachable - h.clearedStats.unreachable } : h.stats]),
+  );
+}

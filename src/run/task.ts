@@ -15,6 +15,8 @@ import { tagsSelected } from './tags.js';
 
 interface ItemOutcome extends Outcome {
   item?: unknown;
+  /** delegate_to as rendered for this host (and item): what the result line names, never the raw template. */
+  delegatedTo?: string;
 }
 
 /** Run one task on every active host of the batch (or the first, with run_once), bounded by forks and throttle. */
@@ -36,16 +38,34 @@ export async function runTask(pc: PlayContext, task: Task, parent: Scope, hosts:
   );
   if (once && outcomes[0]) {
     // run_once: the one result stands for every host of the batch (register and facts included), as in Ansible.
-    for (const other of active.slice(1)) shareRunOnce(pc, task, other, outcomes[0]);
+    for (const other of active.slice(1)) shareRunOnce(pc, task, scope, active[0]!, other, outcomes[0]);
   }
   if (!quiet) run.emit({ type: 'task:end', time: Date.now(), task: ref, durationMs: Date.now() - started });
   const fatal = scope.anyErrorsFatal ?? pc.play.anyErrorsFatal;
-  if (fatal && !scope.rescuable && outcomes.some((o) => o?.status === 'failed')) pc.ended = pc.fatal = true;
+  // Ignored failures do not count; unreachable hosts do, as in Ansible's linear strategy.
+  const lost = targets.filter((h) => h.status === 'failed' || h.status === 'unreachable').map((h) => h.name);
+  if (fatal && !scope.rescuable && !pc.fatal && lost.length > 0) {
+    pc.ended = pc.fatal = true;
+    const failed = lost;
+    // Ansible prints NO MORE HOSTS LEFT here; say why the hosts that did not fail stop too.
+    pc.run.emit({ type: 'warning', time: Date.now(), message: `any_errors_fatal: ${failed.join(', ')} failed: the play ends for every host and no later play runs` });
+  }
 }
 
-function shareRunOnce(pc: PlayContext, task: Task, host: HostState, outcome: ItemOutcome | undefined): void {
+function shareRunOnce(pc: PlayContext, task: Task, scope: Scope, ran: HostState, host: HostState, outcome: ItemOutcome | undefined): void {
   if (!outcome || host.status !== 'active') return;
-  if (task.register) host.setFacts[task.register] = outcome.data;
+  // The same registered value the host that ran got (changed, failed, stdout_lines…), not the bare data.
+  if (task.register) host.setFacts[task.register] = registered(outcome);
+  if (outcome.status === 'failed') {
+    if (scope.ignoreErrors) return;
+    // As Ansible: a run_once task that fails fails every host of the batch (counted once, on the host that ran).
+    host.status = 'failed';
+    if (scope.rescuable) {
+      host.setFacts.ansible_failed_task = ran.setFacts.ansible_failed_task;
+      host.setFacts.ansible_failed_result = ran.setFacts.ansible_failed_result;
+    }
+    return;
+  }
   applyEffects(pc, host, outcome.effects);
 }
 
@@ -76,26 +96,54 @@ async function runOnHost(pc: PlayContext, task: Task, scope: Scope, ref: TaskRef
   if (outcome.status === 'changed') for (const n of task.notify) host.notified.add(n);
   if (outcome.status !== 'failed') applyEffects(pc, host, outcome.effects);
   const ignored = outcome.status === 'failed' && (scope.ignoreErrors ?? false);
-  if (outcome.status === 'failed' && !ignored) recordFailure(host, scope);
+  if (outcome.status === 'failed' && !ignored) {
+    recordFailure(host, scope);
+    // As Ansible: a failure an enclosing rescue will handle is described to rescue/always (and the rest of
+    // the run) by these two variables.
+    if (scope.rescuable) Object.assign(host.setFacts, failedTaskVars(task, outcome, noLog));
+  }
   run.records.push({ host: host.name, task: ref.name, module: task.module, status: outcome.status, durationMs: Date.now() - started, result: outcome.data });
   // A task that only steers the run (meta) has no result line and no place in the recap, unless it failed.
   if (quiet && outcome.status !== 'failed') return outcome;
   countResult(host, outcome.status, ignored);
   const result = toHostResult(outcome, ignored, run.check || scope.checkMode === true);
-  run.emit({ type: 'host:result', time: Date.now(), task: ref, host: host.name, result, durationMs: Date.now() - started, noLog, ...(scope.delegateTo ? { delegatedTo: scope.delegateTo } : {}) });
+  run.emit({ type: 'host:result', time: Date.now(), task: ref, host: host.name, result, durationMs: Date.now() - started, noLog, ...(outcome.delegatedTo ? { delegatedTo: outcome.delegatedTo } : {}) });
   return outcome;
 }
 
+/** ansible_failed_task / ansible_failed_result, as Ansible sets them for rescue and always. */
+function failedTaskVars(task: Task, outcome: Outcome, noLog: boolean): Vars {
+  const result = noLog
+    ? { censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result", failed: true, changed: false }
+    : registered(outcome);
+  return {
+    ansible_failed_task: { name: task.name ?? '', action: task.module, ...(task.role ? { role: task.role.name } : {}), ...(noLog ? {} : { args: task.args }) },
+    ansible_failed_result: result,
+  };
+}
+
+/** The delegate of a task that ended before it could say (unreachable): rendered again, best effort. */
+function delegateName(pc: PlayContext, task: Task, scope: Scope, host: HostState): string | undefined {
+  try {
+    return String(pc.run.templates.render(scope.delegateTo, hostVars(pc, host, scope, task), task.pos));
+  } catch {
+    return undefined;
+  }
+}
+
 function unreachable(pc: PlayContext, task: Task, scope: Scope, ref: TaskRef, host: HostState, msg: string, started: number): undefined {
-  // ignore_unreachable counts like ignore_errors: as ignored, and the host stays in the play.
+  // ignore_unreachable counts like ignore_errors: ok and ignored (Ansible's stats), and the host stays in the play.
   const ignored = scope.ignoreUnreachable ?? false;
-  if (ignored) host.stats.ignored++;
-  else {
+  if (ignored) {
+    host.stats.ignored++;
+    host.stats.ok++;
+  } else {
     host.status = 'unreachable';
     host.stats.unreachable++;
   }
   if (!ignored) pc.run.emit({ type: 'host:unreachable', time: Date.now(), host: host.name, msg });
-  pc.run.emit({ type: 'host:result', time: Date.now(), task: ref, host: host.name, result: { status: 'unreachable', msg, ignored }, durationMs: Date.now() - started, noLog: false });
+  const delegate = scope.delegateTo !== undefined ? delegateName(pc, task, scope, host) : undefined;
+  pc.run.emit({ type: 'host:result', time: Date.now(), task: ref, host: host.name, result: { status: 'unreachable', msg, ignored }, durationMs: Date.now() - started, noLog: false, ...(delegate ? { delegatedTo: delegate } : {}) });
   pc.run.records.push({ host: host.name, task: ref.name, module: task.module, status: 'unreachable', durationMs: Date.now() - started, result: { msg } });
   return undefined;
 }
@@ -128,6 +176,7 @@ async function runItems(pc: PlayContext, task: Task, scope: Scope, host: HostSta
     merged.diffs.push(...outcome.diffs);
     merged.warnings.push(...outcome.warnings);
     merged.effects.push(...outcome.effects);
+    if (outcome.delegatedTo) merged.delegatedTo = outcome.delegatedTo;
     if (outcome.status !== 'skipped') anyRan = true;
     if (outcome.status === 'failed') merged.status = 'failed';
     else if (outcome.status === 'changed' && merged.status !== 'failed') merged.status = 'changed';
@@ -185,7 +234,7 @@ async function runItem(pc: PlayContext, task: Task, scope: Scope, host: HostStat
       outcome.data = { ...outcome.data, attempts: attempt, msg: outcome.msg };
     }
   }
-  return outcome!;
+  return { ...outcome!, ...(delegate !== undefined ? { delegatedTo: delegate } : {}) };
 }
 
 /** changed_when / failed_when see the result under the register name (and as `result`, for tasks without one). */

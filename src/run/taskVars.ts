@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute } from 'node:path';
 import type { TaskRef } from '../core/events.js';
 import type { Task, Vars } from '../core/model.js';
 import { groupNamesOf, groupsMap } from '../load/inventory.js';
@@ -46,12 +48,13 @@ export function hostVars(pc: PlayContext, host: HostState, scope: Scope, task?: 
     group_names: groupNamesOf(run.inventory, host.name),
     hostvars: views.hostvars,
     play_hosts: batch,
-    ansible_play_hosts: batch,
+    // Ansible: ansible_play_hosts is every active host of the play (not only this serial batch), play_hosts the batch.
+    ansible_play_hosts: activeHosts(pc, pc.playHosts),
     ansible_play_batch: batch,
     ansible_play_hosts_all: pc.playHosts,
     ansible_play_name: pc.play.name,
     playbook_dir: run.playbook.dir,
-    inventory_dir: run.inventory.sources[0] ?? '',
+    ...inventoryPlace(pc, host.name),
     ansible_check_mode: scope.checkMode ?? run.check,
     ansible_diff_mode: scope.diff ?? run.diff,
     ansible_verbosity: run.verbosity,
@@ -62,7 +65,23 @@ export function hostVars(pc: PlayContext, host: HostState, scope: Scope, task?: 
 }
 
 function activeBatch(pc: PlayContext): string[] {
-  return pc.batch.filter((h) => {
+  return activeHosts(pc, pc.batch);
+}
+
+/**
+ * inventory_file / inventory_dir as Ansible sets them per host: the inventory file that first named the host and
+ * its folder (for a folder inventory, the file inside it). Hosts not from a file (implicit localhost, add_host,
+ * `-i a,b,`) get the first source's folder and no file.
+ */
+function inventoryPlace(pc: PlayContext, name: string): Vars {
+  const file = pc.run.inventory.hosts.get(name)?.pos.file;
+  if (file && isAbsolute(file)) return { inventory_file: file, inventory_dir: dirname(file) };
+  const first = pc.run.inventory.sources.find((s) => isAbsolute(s));
+  return { inventory_file: null, inventory_dir: first ? (existsSync(first) && statSync(first).isDirectory() ? first : dirname(first)) : null };
+}
+
+function activeHosts(pc: PlayContext, names: string[]): string[] {
+  return names.filter((h) => {
     const s = pc.run.hosts.get(h);
     return s !== undefined && s.status !== 'failed' && s.status !== 'unreachable';
   });

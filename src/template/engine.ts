@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { decodeSource } from '../core/sourceText.js';
 import type { Position } from '../core/position.js';
 import { SourceError, type Problem } from '../core/errors.js';
 import type { Condition, Vars } from '../core/model.js';
@@ -135,7 +136,8 @@ export class HandlebarsTemplateEngine {
 
   private readTemplate(path: string): string | Problem {
     try {
-      return readFileSync(path, 'utf8');
+      const decoded = decodeSource(readFileSync(path), path);
+      return 'problem' in decoded ? decoded.problem : decoded.text;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const message = code === 'ENOENT' ? 'template file not found' : `cannot read template file (${code ?? (err as Error).message})`;

@@ -20,7 +20,7 @@ export function parseTemplate(hb: Environment, source: string, style: HintStyle)
   try {
     return { ast: hb.parseWithoutProcessing(unwrapParenthesised(source)), problems: [] };
   } catch (err) {
-    return { ast: null, problems: [parseProblem(hb, err)] };
+    return { ast: null, problems: [parseProblem(hb, err, source)] };
   }
 }
 
@@ -86,7 +86,7 @@ const TOKEN_NAMES: Record<string, string> = {
 
 const describeToken = (token: string): string => TOKEN_NAMES[token] ?? token.toLowerCase().replace(/_/g, ' ');
 
-function parseProblem(hb: Environment, err: unknown): TemplateProblem {
+function parseProblem(hb: Environment, err: unknown, source: string): TemplateProblem {
   const error = err as Error & { lineNumber?: number; column?: number };
   // Handlebars' own exceptions (mismatched block close, invalid path) carry the position.
   if (typeof error.lineNumber === 'number') {
@@ -100,10 +100,48 @@ function parseProblem(hb: Environment, err: unknown): TemplateProblem {
   const expecting = /Expecting (.*), got/.exec(error.message ?? '')?.[1];
   if (!got) return { ...point, message: `Handlebars syntax error: ${(error.message ?? '').split('\n')[0]}` };
   const expected = [...new Set((expecting ?? '').split(', ').map((t) => describeToken(t.replace(/'/g, ''))))].slice(0, 4);
+  if (got === 'EOF') {
+    // The parser stops at the end of the text; the culprit is the opener that was never closed, so point there.
+    const open = unclosedOpener(source);
+    if (open) {
+      return open.block
+        ? { ...open, message: `Handlebars syntax error: {{#${open.block}}} is never closed`, hint: `add {{/${open.block}}} where the block ends` }
+        : { ...open, message: 'Handlebars syntax error: "{{" is never closed', hint: 'add "}}" after the expression' };
+    }
+  }
   const unclosed = got === 'EOF' ? ' (a {{#block}} or {{ is not closed)' : '';
   return {
     ...point,
     message: `Handlebars syntax error: unexpected ${describeToken(got)}${unclosed}`,
     ...(expected.length ? { hint: `expected ${expected.join(', ')}` } : {}),
   };
+}
+
+/**
+ * The innermost `{{#block}}` left open at the end of the text, or a `{{` without its `}}`: where the author
+ * has to act, rather than the end of the file the parser reports. Comments are skipped.
+ */
+function unclosedOpener(source: string): (TemplatePoint & { block?: string }) | undefined {
+  const stack: Array<{ name: string; offset: number }> = [];
+  const tag = /\{\{(!--[\s\S]*?--\}\}|![\s\S]*?\}\}|~?\s*([#^/])\s*>?\s*([^\s}~]+)[\s\S]*?\}\}|[\s\S]*?\}\})/g;
+  let end = 0;
+  for (let m = tag.exec(source); m; m = tag.exec(source)) {
+    end = tag.lastIndex;
+    if (source[m.index - 1] === '\\') continue;
+    const kind = m[2];
+    const name = m[3];
+    if (kind === '#' || kind === '^') stack.push({ name: name ?? '', offset: m.index });
+    else if (kind === '/') {
+      const at = stack.map((b) => b.name).lastIndexOf(name ?? '');
+      if (at >= 0) stack.length = at;
+    }
+  }
+  const dangling = source.indexOf('{{', end);
+  const at = (offset: number): TemplatePoint => {
+    const before = source.slice(0, offset).split('\n');
+    return { line: before.length, column: (before[before.length - 1] ?? '').length };
+  };
+  if (dangling >= 0) return at(dangling);
+  const open = stack[stack.length - 1];
+  return open ? { ...at(open.offset), block: open.name } : undefined;
 }

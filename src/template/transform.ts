@@ -132,6 +132,11 @@ class Rewriter {
       return sexpr;
     }
     this.arity(sexpr, name, sexpr.params.length, spec.min, spec.max, spec.usage);
+    if (spec.checkLiterals) {
+      const literals = sexpr.params.map(literalValue);
+      const complaint = spec.checkLiterals(literals);
+      if (complaint) this.problem(sexpr.params[complaint.at] ?? sexpr, complaint.message);
+    }
     sexpr.params = sexpr.params.map((p, i) => this.expression(p, scope, i === 0 && name === 'default'));
     if (sexpr.hash) {
       for (const pair of sexpr.hash.pairs) pair.value = this.expression(pair.value, scope, false);
@@ -233,4 +238,10 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length] ?? 0;
+}
+
+/** The value of an argument written as a literal; undefined for anything computed. */
+function literalValue(e: Expression): string | number | boolean | undefined {
+  if (e.type === 'StringLiteral' || e.type === 'NumberLiteral' || e.type === 'BooleanLiteral') return (e as hbs.AST.StringLiteral).value;
+  return undefined;
 }

@@ -2,9 +2,9 @@
  * A small helper for the module lab tests: write a playbook from plain objects, run it on the lab with runPlaybook,
  * and keep what a user would see — every event, the JSON lines, the human output — next to each host's result.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
 import { runPlaybook } from '../../src/run/playbook.js';
@@ -74,7 +74,10 @@ export async function playbook(lab: LabHandle, doc: object[], opts: PlayOptions 
   counter += 1;
   const file = join(dir, `play-${counter}.yml`);
   writeFileSync(file, stringify(doc));
-  for (const [name, content] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), content);
+  for (const [name, content] of Object.entries(opts.files ?? {})) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
   const events: RunEvent[] = [];
   let human = '';
   let json = '';

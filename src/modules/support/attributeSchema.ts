@@ -8,6 +8,11 @@ export const attributeProperties = {
   },
 } as const;
 
+/** copy and template also take `mode: preserve`, as Ansible does. */
+export const sourceModeProperty = {
+  mode: { ...attributeProperties.mode, description: `${attributeProperties.mode.description} 'preserve': the source file's own mode.` },
+} as const;
+
 /** The file an in-place editor (lineinfile, blockinfile) works on, under Ansible's four names for it. */
 export const editedPathProperties = {
   path: { type: 'string', description: 'The file to edit (aliases: dest, destfile, name).' },

@@ -14,6 +14,8 @@ export interface ContentTarget {
   before?: string;
   data: Buffer;
   checksum: string;
+  /** The source file's mode, for `mode: preserve`. */
+  srcMode?: number;
 }
 
 export interface ContentDetail {

@@ -8,6 +8,8 @@ export interface UfwArgs {
   port?: string;
   to_port?: string;
   from_port?: string;
+  name?: string;
+  app?: string;
   proto?: string;
   from_ip?: string;
   src?: string;
@@ -67,8 +69,8 @@ export function desiredTuples(args: UfwArgs, ipv6: boolean): UfwTuple[] {
     action: args.rule!,
     route: args.route === true,
     log: args.log ? 'log' : '',
-    proto: args.proto ?? 'any',
-    dport: args.to_port ?? args.port ?? 'any',
+    proto: args.name ?? args.app ? '' : args.proto ?? 'any',
+    dport: args.name ?? args.app ? '' : args.to_port ?? args.port ?? 'any',
     dst: normaliseAddress(to, v6),
     sport: args.from_port ?? 'any',
     src: normaliseAddress(from, v6),
@@ -76,7 +78,8 @@ export function desiredTuples(args: UfwArgs, ipv6: boolean): UfwTuple[] {
     direction: args.route && ifaceIn !== '' && ifaceOut !== '' ? 'in' : direction,
     ifaceIn,
     ifaceOut,
-    dapp: '',
+    // An application profile's ports and protocol are in its profile; ufw records them, the task does not know them.
+    dapp: args.name ?? args.app ?? '',
     sapp: '',
     comment: args.comment ?? '',
     v6,
@@ -104,13 +107,17 @@ export function ruleWords(args: UfwArgs, del: boolean): string[] {
   w.push('to', args.to_ip ?? args.dest ?? 'any');
   const dport = args.to_port ?? args.port;
   if (dport !== undefined) w.push('port', dport);
+  const app = args.name ?? args.app;
+  if (app !== undefined) w.push('app', app);
   if (args.comment !== undefined && !del) w.push('comment', args.comment);
   return w;
 }
 
 function sshCovered(rules: UfwTuple[], port: number): boolean {
+  // An application profile rule (OpenSSH) is recorded with the profile's own ports, so it counts like any other;
+  // one only planned in this task has no ports yet (dport '').
   return rules.some((t) => !t.route && t.direction === 'in' && (t.action === 'allow' || t.action === 'limit') &&
-    (t.proto === 'any' || t.proto === 'tcp') && t.dapp === '' && portCovers(t.dport, port));
+    (t.proto === 'any' || t.proto === 'tcp') && t.dport !== '' && portCovers(t.dport, port));
 }
 
 const step = (summary: string, detail: UfwStep, before: string, after: string): Change => ({

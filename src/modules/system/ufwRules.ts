@@ -119,10 +119,14 @@ export function normaliseAddress(addr: string | undefined, v6: boolean): string 
   return addr.replace(v6 ? /\/128$/ : /\/32$/, '');
 }
 
-/** Two tuples are the same rule; the comment only counts when the task gives one (ufw updates it in place). */
+/**
+ * Two tuples are the same rule; the comment only counts when the task gives one (ufw updates it in place).
+ * `b` is the wanted one: naming an application profile, its ports and protocol are whatever the profile says.
+ */
 export function sameRule(a: UfwTuple, b: UfwTuple, compareComment: boolean): boolean {
+  const portsMatch = b.dapp !== '' && b.dport === '' ? true : a.proto === b.proto && a.dport === b.dport;
   return (
-    a.action === b.action && a.route === b.route && a.log === b.log && a.proto === b.proto && a.dport === b.dport &&
+    a.action === b.action && a.route === b.route && a.log === b.log && portsMatch &&
     a.dst === b.dst && a.sport === b.sport && a.src === b.src && a.direction === b.direction && a.ifaceIn === b.ifaceIn &&
     a.ifaceOut === b.ifaceOut && a.dapp === b.dapp && a.sapp === b.sapp && a.v6 === b.v6 && (!compareComment || a.comment === b.comment)
   );

@@ -9,6 +9,12 @@ export interface HelperSpec {
   /** The result may be undefined (lookup of a missing key, first of an empty list): checked like a variable. */
   mayReturnUndefined?: boolean;
   fn: (args: unknown[], hash: Record<string, unknown>) => unknown;
+  /**
+   * Load-time check of the arguments written as literals (undefined where an argument is an expression): a
+   * complaint the call would make at run time anyway, such as an invalid regular expression, is found before
+   * any host is touched. Returns the argument index at fault and the message.
+   */
+  checkLiterals?: (literals: ReadonlyArray<string | number | boolean | undefined>) => { at: number; message: string } | undefined;
 }
 
 /** A helper's complaint about its arguments, meant for a person; the engine adds the position. */

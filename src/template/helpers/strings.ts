@@ -21,6 +21,26 @@ function regex(helper: string, pattern: unknown, flags: string): RegExp {
   }
 }
 
+/** The literal PATTERN (and FLAGS) of a regex helper, checked at load time. */
+function regexLiterals(helper: string, patternAt: number, flagsAt: number): NonNullable<HelperSpec['checkLiterals']> {
+  return (literals) => {
+    const pattern = literals[patternAt];
+    const flags = literals[flagsAt];
+    try {
+      if (typeof flags === 'string') flagsOf(helper, flags);
+    } catch (err) {
+      return { at: flagsAt, message: (err as Error).message };
+    }
+    if (typeof pattern !== 'string') return undefined;
+    try {
+      regex(helper, pattern, typeof flags === 'string' ? flags : '');
+    } catch (err) {
+      return { at: patternAt, message: (err as Error).message };
+    }
+    return undefined;
+  };
+}
+
 function flagsOf(helper: string, value: unknown): string {
   if (value === undefined) return '';
   const flags = expectString(helper, value);
@@ -37,6 +57,8 @@ function parseText(helper: string, text: unknown, parse: (t: string) => unknown)
   }
 }
 
+const withLiteralCheck = (checkLiterals: NonNullable<HelperSpec['checkLiterals']>, spec: HelperSpec): HelperSpec => ({ ...spec, checkLiterals });
+
 export const stringHelpers: HelperSpec[] = [
   define('upper', 'upper TEXT', [1, 1], ([s]) => expectString('upper', s).toUpperCase()),
   define('lower', 'lower TEXT', [1, 1], ([s]) => expectString('lower', s).toLowerCase()),
@@ -44,16 +66,16 @@ export const stringHelpers: HelperSpec[] = [
   define('replace', 'replace TEXT OLD NEW', [3, 3], ([s, from, to]) =>
     expectString('replace', s).split(expectString('replace', from)).join(expectString('replace', to)),
   ),
-  define('regex_replace', 'regex_replace TEXT PATTERN REPLACEMENT [FLAGS]', [3, 4], ([s, pattern, to, flags]) =>
+  withLiteralCheck(regexLiterals('regex_replace', 1, 3), define('regex_replace', 'regex_replace TEXT PATTERN REPLACEMENT [FLAGS]', [3, 4], ([s, pattern, to, flags]) =>
     expectString('regex_replace', s).replace(
       regex('regex_replace', pattern, 'g' + flagsOf('regex_replace', flags)),
       pythonReplacement(expectString('regex_replace', to)),
     ),
-  ),
-  define('regex_search', 'regex_search TEXT PATTERN [FLAGS]', [2, 3], ([s, pattern, flags]) => {
+  )),
+  withLiteralCheck(regexLiterals('regex_search', 1, 2), define('regex_search', 'regex_search TEXT PATTERN [FLAGS]', [2, 3], ([s, pattern, flags]) => {
     const match = regex('regex_search', pattern, flagsOf('regex_search', flags)).exec(expectString('regex_search', s));
     return match ? match[0] : null;
-  }),
+  })),
   define('split', 'split TEXT [SEPARATOR]', [1, 2], ([s, sep]) => {
     const text = expectString('split', s);
     if (sep === undefined) return text.trim() === '' ? [] : text.trim().split(/\s+/);

@@ -97,3 +97,33 @@ test('targetFromVars: ProxyJump from ~/.ssh/config, and a bad port is an Options
   assert.equal(selfRef.jump?.jump, undefined, 'the jump host does not jump through itself');
   assert.throws(() => targetFromVars('x', { ansible_port: 'abc' }, { sshConfigFile }), /ansible_port must be a port number/);
 });
+
+test('ansible_ssh_common_args: UserKnownHostsFile and StrictHostKeyChecking are honoured, as ssh would', () => {
+  const common = "-o UserKnownHostsFile=/lab/known_hosts -o 'StrictHostKeyChecking=yes'";
+  const t = targetFromVars('h', { ansible_host: '10.1.1.1', ansible_ssh_common_args: common }, { hostKeyChecking: 'strict', sshConfigFile: '/nonexistent' });
+  assert.deepEqual(t.knownHostsFiles, ['/lab/known_hosts']);
+  assert.equal(t.hostKeyChecking, 'strict');
+  const off = targetFromVars('h', { ansible_ssh_common_args: '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null' }, { hostKeyChecking: 'strict', sshConfigFile: '/nonexistent' });
+  assert.equal(off.hostKeyChecking, 'off');
+  const acceptNew = targetFromVars('h', { ansible_ssh_extra_args: '-oStrictHostKeyChecking=accept-new' }, { sshConfigFile: '/nonexistent' });
+  assert.equal(acceptNew.hostKeyChecking, 'accept-new');
+  // --host-key-checking=off comes first on Ansible's ssh command line and wins; explicit --known-hosts too.
+  const cliOff = targetFromVars('h', { ansible_ssh_common_args: common }, { hostKeyChecking: 'off', knownHostsFiles: ['/cli'], sshConfigFile: '/nonexistent' });
+  assert.equal(cliOff.hostKeyChecking, 'off');
+  assert.deepEqual(cliOff.knownHostsFiles, ['/cli']);
+});
+
+test('common and extra ssh args both count: a -J in ansible_ssh_extra_args is not lost behind common args', () => {
+  const t = targetFromVars('h', { ansible_ssh_common_args: '-o ServerAliveInterval=5', ansible_ssh_extra_args: '-J admin@gate:2200' }, { sshConfigFile: '/nonexistent' });
+  assert.equal(t.jump?.address, 'gate');
+  assert.equal(t.jump?.port, 2200);
+  assert.equal(t.jump?.user, 'admin');
+});
+
+test('ProxyCommand "ssh -W %h:%p bastion" is a jump host; any other ProxyCommand is an error, never a direct connection', () => {
+  const t = targetFromVars('h', { ansible_ssh_common_args: `-o ProxyCommand="ssh -W %h:%p -q -p 2222 ops@bastion.example"` }, { sshConfigFile: '/nonexistent' });
+  assert.equal(t.jump?.address, 'bastion.example');
+  assert.equal(t.jump?.port, 2222);
+  assert.equal(t.jump?.user, 'ops');
+  assert.throws(() => targetFromVars('h', { ansible_ssh_common_args: `-o ProxyCommand="nc -X connect -x proxy:3128 %h %p"` }, { sshConfigFile: '/nonexistent' }), /ProxyCommand .* is not supported/);
+});

@@ -37,6 +37,14 @@ const cases: Array<[string, string[]]> = [
   ['all:!redis*:!bastion', WEB],
   ['&sentinels:!redis3', ['redis1', 'redis2']],
   ['ungrouped', ['bastion']],
+  // Ansible's subscripts: index, negative index, open and inclusive slices; a bracket of digits is a subscript, not a glob
+  ['redis[0]', ['redis1']],
+  ['redis[-1]', ['redis3']],
+  ['redis[1:]', ['redis2', 'redis3']],
+  ['redis[0:1]', ['redis1', 'redis2']],
+  ['web[1:]:!web03*', ['web02.example.com']],
+  ['redis:!redis[0]', ['redis2', 'redis3']],
+  ['web0[12]', []], // Ansible: "web0" with subscript [12], which matches nothing
 ];
 for (const [pattern, expected] of cases) {
   test(`pattern ${JSON.stringify(pattern)}`, () => {
@@ -88,4 +96,10 @@ test('a localhost listed in the inventory is a normal host', async () => {
   const local = await loadInventory(join(dir, 'hosts.ini'));
   assert.deepEqual(matchHosts(local, 'all'), ['localhost']);
   assert.equal(mergeLayers(inventoryLayers(local, undefined, 'localhost'))['ansible_connection'], 'ssh');
+});
+
+test('a subscript past the end matches nothing, with a warning that says so', () => {
+  const r = matchHostsWithWarnings(inv, 'redis[7]');
+  assert.deepEqual(r.hosts, []);
+  assert.match(r.warnings.join('\n'), /redis\[7\]": index 7 is out of range \(3 hosts/);
 });

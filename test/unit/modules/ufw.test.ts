@@ -103,7 +103,10 @@ test('lock-out guard: no enabling with incoming denied unless the SSH port is al
   assert.match(planUfw(openEnabled, { default: 'deny', direction: 'incoming' }).fail ?? '', /lock us out/);
   const limited: UfwTuple[] = parseUserRules('### tuple ### limit tcp 22 0.0.0.0/0 any 0.0.0.0/0 in\n', false);
   assert.equal(planUfw(state({ rules: limited }), { state: 'enabled' }).fail, undefined, 'limit counts as allowed');
-  assert.match(planUfw(state({ enabled: true }), { rule: 'allow', port: '22', proto: 'tcp', delete: true }).fail ?? '', /lock us out/, 'deleting the SSH rule while enabled');
+  const portRulesOnly = state().rules.filter((r) => r.dapp === '');
+  assert.match(planUfw(state({ enabled: true, rules: portRulesOnly }), { rule: 'allow', port: '22', proto: 'tcp', delete: true }).fail ?? '', /lock us out/, 'deleting the SSH rule while enabled');
+  // an OpenSSH application rule is recorded with its port (22): it keeps the way in open
+  assert.equal(planUfw(state({ enabled: true }), { rule: 'allow', port: '22', proto: 'tcp', delete: true }).fail, undefined, 'OpenSSH profile still allows 22');
 });
 
 test('read: ufw missing is a clear error, a planned change under --check', async () => {

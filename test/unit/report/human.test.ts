@@ -121,7 +121,7 @@ test('loop items print one line each and replace the summary line unless the loo
         'changed: [h] => (item=foo)',
         'ok: [h] => (item=bar)',
         'skipping: [h] => (item=baz)',
-        'failed: [g] (item=qux) FAILED! => {"msg": "no such user"}',
+        'failed: [g] (item=qux) => {"msg": "no such user"}',
         'fatal: [g]: FAILED! => {"msg": "One or more items failed"}',
         '',
       ].join('\n'),
@@ -231,4 +231,51 @@ test('log messages (retries, prompts) show without -v, one prefixed line each, a
   assert.ok(render(events).endsWith('[a] FAILED - RETRYING: wait for redis (3 retries left)\n[a] one\n[a] two\nok: [a]\n'));
   const hidden = [...events.slice(0, 3), result(t, 'a', ok(), { noLog: true })];
   assert.ok(!render(hidden).includes('RETRYING'));
+});
+
+test('a role task whose TaskRef name already says `role : name` (as the executor sends it) names the role once', () => {
+  const t = task('r1 : first', { role: 'r1' });
+  const text = render([playStart('p', ['a']), taskStart(t, ['a']), result(t, 'a', ok()), taskEnd(t)]);
+  assert.ok(text.includes('TASK [r1 : first] *'), text);
+  assert.ok(!text.includes('r1 : r1'), text);
+});
+
+test('strategy free: a result of another task than the last banner prints its banner again; concurrent starts print one', () => {
+  const one = task('one');
+  const two = task('two');
+  const text = render([
+    playStart('p', ['a', 'b']),
+    taskStart(one, ['a']),
+    taskStart(one, ['b']),
+    result(one, 'a', ok()),
+    taskEnd(one),
+    taskStart(two, ['a']),
+    result(one, 'b', ok()),
+    taskEnd(one),
+    result(two, 'a', changed()),
+    taskEnd(two),
+  ]);
+  assert.equal(
+    text,
+    ['', STARS('PLAY [p]'), '', STARS('TASK [one]'), 'ok: [a]', '', STARS('TASK [two]'), '', STARS('TASK [one]'), 'ok: [b]', '', STARS('TASK [two]'), 'changed: [a]', ''].join('\n'),
+  );
+});
+
+test('a task that starts again after it ended (an include loop round) gets its banner again', () => {
+  const t = task('inc');
+  const text = render([playStart('p', ['a']), taskStart(t, ['a']), result(t, 'a', ok()), taskEnd(t), taskStart(t, ['a']), result(t, 'a', ok()), taskEnd(t)]);
+  assert.equal(text.split('TASK [inc]').length - 1, 2, text);
+});
+
+test('a task delegated to its own host names the host once, as Ansible', () => {
+  const t = task('deleg');
+  const text = render([playStart('p', ['a']), taskStart(t, ['a']), result(t, 'a', changed(), { delegatedTo: 'a' }), result(t, 'b', changed(), { delegatedTo: 'a' }), taskEnd(t)]);
+  assert.ok(text.includes('changed: [a]\n'), text);
+  assert.ok(text.includes('changed: [b -> a]\n'), text);
+});
+
+test('a loop whose every item was skipped ends with the host summary `skipping: [host]`, as Ansible', () => {
+  const t = task('loop');
+  const text = render([playStart('p', ['a']), taskStart(t, ['a']), item(t, 'a', 'x', skipped()), result(t, 'a', skipped()), taskEnd(t)]);
+  assert.ok(text.endsWith('skipping: [a] => (item=x)\nskipping: [a]\n'), text);
 });

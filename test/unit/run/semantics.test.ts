@@ -1,0 +1,258 @@
+/** Execution semantics compared with ansible-playbook on the same playbooks (rescue, stats, delegation, start-at-task). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { inventory, project, run } from './harness.js';
+
+const pb = (yaml: string): string => yaml.replace(/^\n/, '');
+
+test('rescue sees ansible_failed_task and ansible_failed_result; a failing rescue still counts the host as rescued', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: outer
+      block:
+        - name: inner
+          block:
+            - name: breaks
+              command: sh -c "echo oops >&2; exit 3"
+          rescue:
+            - name: check failed vars
+              assert:
+                that:
+                  - (eq ansible_failed_task.name "breaks")
+                  - (eq ansible_failed_task.action "command")
+                  - (eq ansible_failed_result.rc 3)
+                  - ansible_failed_result.failed
+            - name: rescue fails too
+              fail: {msg: again}
+      rescue:
+        - name: outer sees the rescue's failure
+          assert:
+            that: (eq ansible_failed_task.name "rescue fails too")
+`),
+  });
+  const { result, statuses } = await run(dir);
+  assert.deepEqual(statuses('a'), [['breaks', 'failed'], ['check failed vars', 'ok'], ['rescue fails too', 'failed'], ['outer sees the rescue\'s failure', 'ok']]);
+  assert.equal(result.exitCode, 0);
+  // Ansible: rescued once per failure caught by a rescue; nothing left failed.
+  assert.deepEqual({ rescued: result.stats.a!.rescued, failed: result.stats.a!.failed }, { rescued: 2, failed: 0 });
+});
+
+test('a rescue that fails: rescued=1 and failed=1, as Ansible counts it', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - command: "false"
+      rescue:
+        - fail: {msg: "{{ ansible_failed_result.msg }}"}
+`),
+  });
+  const { result } = await run(dir);
+  assert.equal(result.exitCode, 2);
+  assert.deepEqual({ rescued: result.stats.a!.rescued, failed: result.stats.a!.failed }, { rescued: 1, failed: 1 });
+});
+
+test('ignore_unreachable counts ok and ignored; the delegated result names the rendered delegate', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a', 'gone'),
+    'site.yml': pb(`
+- hosts: a
+  gather_facts: false
+  vars:
+    target: gone
+  tasks:
+    - name: to a lost host
+      command: "true"
+      delegate_to: "{{ target }}"
+      ignore_unreachable: true
+    - name: to itself
+      command: "true"
+      delegate_to: "{{ inventory_hostname }}"
+`),
+  });
+  const { result, events } = await run(dir, { unreachable: ['gone'] });
+  assert.equal(result.exitCode, 0);
+  assert.deepEqual(result.stats.a, { ok: 2, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 1 });
+  const delegated = events.flatMap((e) => (e.type === 'host:result' ? [e.delegatedTo] : []));
+  assert.deepEqual(delegated, ['gone', 'a']);
+});
+
+test('--start-at-task under strategy free: every host starts at the task; a glob and `role : name` match', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a', 'b', 'c'),
+    'roles/r1/tasks/main.yml': pb(`
+- name: first
+  command: "true"
+- name: second
+  command: "true"
+- name: third step
+  command: "true"
+`),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  strategy: free
+  roles: [r1]
+  tasks:
+    - name: last
+      command: "true"
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: next play runs whole
+      command: "true"
+`),
+  });
+  const { statuses } = await run(dir, { startAtTask: 'r1 : third*' });
+  for (const h of ['a', 'b', 'c']) assert.deepEqual(statuses(h).map(([n]) => n), ['r1 : third step', 'last', 'next play runs whole'], h);
+});
+
+test('any_errors_fatal: an ignored failure does not end the play; a real one does, with a warning saying why', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a', 'b'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - name: ignored
+      command: "false"
+      ignore_errors: true
+    - name: still here
+      command: sh -c "test $HOST_NAME = a"
+    - name: never
+      command: "true"
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: next play
+      command: "true"
+`),
+  });
+  const { result, statuses, events } = await run(dir);
+  assert.equal(result.exitCode, 2);
+  assert.deepEqual(statuses('a').map(([n, s]) => `${n}=${s}`), ['ignored=failed', 'still here=changed']);
+  assert.deepEqual(statuses('b').map(([n, s]) => `${n}=${s}`), ['ignored=failed', 'still here=failed']);
+  assert.ok(events.some((e) => e.type === 'warning' && e.message.startsWith('any_errors_fatal: b failed')));
+});
+
+test('--force-handlers: a host that failed in the tasks runs its handlers; one whose handler fails runs no later handler', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a', 'b'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  handlers:
+    - name: first handler
+      command: sh -c "test $HOST_NAME = b"
+    - name: second handler
+      command: "true"
+  tasks:
+    - name: notify
+      command: "true"
+      notify: [first handler, second handler]
+    - name: b fails
+      command: sh -c "test $HOST_NAME = a"
+`),
+  });
+  const { statuses } = await run(dir, { forceHandlers: true });
+  assert.deepEqual(statuses('a').map(([n, s]) => `${n}=${s}`), ['notify=changed', 'b fails=changed', 'first handler=failed']);
+  assert.deepEqual(statuses('b').map(([n, s]) => `${n}=${s}`), ['notify=changed', 'b fails=failed', 'first handler=changed', 'second handler=changed']);
+});
+
+test('a role handler notified as `role : name` passes load-time checks and runs', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'roles/r2/tasks/main.yml': pb(`
+- name: r2 task
+  command: "true"
+  notify: "r2 : restart it"
+`),
+    'roles/r2/handlers/main.yml': pb(`
+- name: restart it
+  command: "true"
+`),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  roles: [r2]
+`),
+  });
+  const { result, statuses } = await run(dir);
+  assert.equal(result.exitCode, 0);
+  assert.deepEqual(statuses('a'), [['r2 : r2 task', 'changed'], ['r2 : restart it', 'changed']]);
+});
+
+test('run_once: every host gets the same registered value; a failure fails the whole batch (counted once)', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a', 'b'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: once
+      command: echo hi
+      run_once: true
+      register: o
+    - name: same shape everywhere
+      assert:
+        that: [o.changed, (eq (first o.stdout_lines) "hi"), (not o.failed)]
+    - name: once fails
+      command: "false"
+      run_once: true
+    - name: never
+      command: "true"
+`),
+  });
+  const { result, statuses } = await run(dir);
+  assert.equal(result.exitCode, 2);
+  assert.deepEqual(statuses('b').map(([n, s]) => `${n}=${s}`), ['same shape everywhere=ok']);
+  assert.deepEqual(statuses('a').map(([n, s]) => `${n}=${s}`), ['once=changed', 'same shape everywhere=ok', 'once fails=failed']);
+  assert.equal(result.stats.b!.failed, 0);
+});
+
+test('meta: clear_host_errors: the failed host rejoins at the next play and its cleared failure does not set the exit code', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a', 'b'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: b fails
+      command: sh -c "test $HOST_NAME = a"
+    - meta: clear_host_errors
+    - name: same play
+      command: "true"
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: next play
+      command: "true"
+`),
+  });
+  const { result, statuses } = await run(dir);
+  assert.deepEqual(statuses('b').map(([n, s]) => `${n}=${s}`), ['b fails=failed', 'next play=changed']);
+  assert.equal(result.stats.b!.failed, 1);
+  assert.equal(result.exitCode, 0);
+});
+
+test('meta: refresh_inventory warns once for the play, not once per host', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a', 'b', 'c'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - meta: refresh_inventory
+`),
+  });
+  const { events } = await run(dir);
+  assert.equal(events.filter((e) => e.type === 'warning' && e.message.includes('refresh_inventory')).length, 1);
+});
