@@ -5,6 +5,9 @@ import type { RunPlaybookOptions } from '../run/options.js';
 import { parseExtraVars } from '../load/vars.js';
 import { parseSlice } from '../load/slice.js';
 import type { ProjectConfig } from './config.js';
+import type { Vars } from '../core/model.js';
+import { connectionKindProblem } from '../connect/connectionKind.js';
+import { parseSshArgs } from '../connect/sshArgs.js';
 
 export interface CliFlags {
   inventory?: string[];
@@ -21,8 +24,19 @@ export interface CliFlags {
   forks?: string;
   user?: string;
   privateKey?: string;
+  keyFile?: string;
   askPass?: boolean;
   askBecomePass?: boolean;
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+  connection?: string;
+  sshCommonArgs?: string;
+  sshExtraArgs?: string;
+  step?: boolean;
+  askVaultPass?: boolean;
+  vaultPasswordFile?: string;
+  vaultId?: string;
   hostKeyChecking?: string;
   knownHosts?: string[];
   startAtTask?: string;
@@ -58,7 +72,13 @@ export function playbookProgram(version: string): Command {
     .option('-u, --user <user>', 'SSH user')
     .option('--private-key <file>', 'SSH private key file')
     .option('-k, --ask-pass', 'ask for the SSH password')
+    .option('-b, --become', 'become (sudo) for every play that does not say otherwise')
+    .option('--become-user <user>', 'the user to become (default root)')
+    .option('--become-method <method>', 'sudo, the only one supported')
     .option('-K, --ask-become-pass', 'ask for the sudo password')
+    .option('-c, --connection <type>', 'ssh or local, for hosts whose inventory does not say')
+    .option('--ssh-common-args <args>', 'ssh options as Ansible takes them (ProxyJump, StrictHostKeyChecking, …)')
+    .option('--ssh-extra-args <args>', 'more ssh options, read like --ssh-common-args')
     .addOption(new Option('--host-key-checking <mode>', 'host key checking').choices(['strict', 'accept-new', 'off']))
     .option('--known-hosts <file>', 'extra known_hosts file (repeatable)', collect)
     .option('--start-at-task <name>', 'start at the task with this name')
@@ -69,6 +89,12 @@ export function playbookProgram(version: string): Command {
     .option('-v, --verbose', 'more output (-vv streams command output, -vvv internals)', (_v: string, total: number) => total + 1, 0)
     .option('-T, --timeout <seconds>', 'SSH connect timeout')
     .option('--command-timeout <seconds>', 'per-command timeout')
+    .addOption(new Option('--key-file <file>').hideHelp())
+    .addOption(new Option('--flush-cache').hideHelp())
+    .addOption(new Option('--step').hideHelp())
+    .addOption(new Option('-J, --ask-vault-pass').hideHelp())
+    .addOption(new Option('--vault-password-file <file>').hideHelp())
+    .addOption(new Option('--vault-id <id>').hideHelp())
     .version(version, '--version')
     .helpOption('-h, --help')
     .showSuggestionAfterError(true)
@@ -84,12 +110,43 @@ const positiveInt = (name: string, v: string | undefined): number | undefined =>
   return n;
 };
 
+/** Ansible flags we understand but do not do: refused by name, so a ported CI job fails with the reason. */
+function refuseUnsupported(flags: CliFlags): void {
+  if (flags.step) throw new OptionsError('--step is not supported: run-playbook does not ask before each task; use --start-at-task, --tags or --check');
+  if (flags.askVaultPass || flags.vaultPasswordFile || flags.vaultId) {
+    throw new OptionsError('Ansible Vault is not supported: keep secrets in a file only you can read (vars_files), or pass them with -e @secrets.yml');
+  }
+  if (flags.becomeMethod !== undefined && flags.becomeMethod !== 'sudo') throw new OptionsError(`--become-method ${flags.becomeMethod} is not supported: run-playbook becomes other users with sudo only`);
+  const problem = connectionKindProblem(flags.connection);
+  if (problem) throw new OptionsError(`--connection: ${problem}`);
+  for (const [flag, value] of [['--ssh-common-args', flags.sshCommonArgs], ['--ssh-extra-args', flags.sshExtraArgs]] as const) {
+    if (value === undefined) continue;
+    try {
+      parseSshArgs(value);
+    } catch (e) {
+      throw new OptionsError(`${flag}: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** -c and --ssh-*-args as the lowest-precedence connection variables (Ansible's command line loses to the inventory). */
+function connectionDefaults(flags: CliFlags): Vars | undefined {
+  const vars: Vars = {
+    ...(flags.connection ? { ansible_connection: flags.connection } : {}),
+    ...(flags.sshCommonArgs ? { ansible_ssh_common_args: flags.sshCommonArgs } : {}),
+    ...(flags.sshExtraArgs ? { ansible_ssh_extra_args: flags.sshExtraArgs } : {}),
+  };
+  return Object.keys(vars).length > 0 ? vars : undefined;
+}
+
 /** Flags + project config → the options runPlaybook takes. Flags win over the config file. */
 export function toRunOptions(playbooks: string[], flags: CliFlags, config: ProjectConfig | undefined, cwd: string): RunPlaybookOptions {
+  refuseUnsupported(flags);
+  const connection = connectionDefaults(flags);
   const timeout = positiveInt('--timeout', flags.timeout) ?? config?.timeoutSeconds;
   const commandTimeout = positiveInt('--command-timeout', flags.commandTimeout) ?? config?.commandTimeoutSeconds;
   const user = flags.user ?? config?.remoteUser;
-  const key = flags.privateKey ?? config?.privateKeyFile;
+  const key = flags.privateKey ?? flags.keyFile ?? config?.privateKeyFile;
   const hkc = (flags.hostKeyChecking as RunPlaybookOptions['hostKeyChecking']) ?? config?.hostKeyChecking;
   const known = [...(config?.knownHosts ?? []), ...(flags.knownHosts ?? [])];
   if (key) {
@@ -111,6 +168,9 @@ export function toRunOptions(playbooks: string[], flags: CliFlags, config: Proje
     diff: flags.diff ?? false,
     forks: positiveInt('--forks', flags.forks) ?? config?.forks ?? 50,
     ...(user ? { user } : {}),
+    ...(flags.become ? { become: true } : {}),
+    ...(flags.becomeUser ? { becomeUser: flags.becomeUser } : {}),
+    ...(connection ? { connectionDefaults: connection } : {}),
     ...(key ? { privateKeyFile: key } : {}),
     ...(hkc ? { hostKeyChecking: hkc } : {}),
     ...(known.length ? { knownHostsFiles: known } : {}),

@@ -23,6 +23,14 @@ export interface RunPlaybookOptions {
   privateKeyFile?: string;
   password?: string;
   becomePassword?: string;
+  /** -b/--become and --become-user: defaults below every play, task and inventory setting, as in Ansible. */
+  become?: boolean;
+  becomeUser?: string;
+  /**
+   * Defaults for the connection variables (-c/--connection, --ssh-common-args, --ssh-extra-args), below
+   * everything a play or the inventory says.
+   */
+  connectionDefaults?: Vars;
   hostKeyChecking?: HostKeyChecking;
   knownHostsFiles?: string[];
   startAtTask?: string;

@@ -291,9 +291,9 @@ function toHostResult(outcome: Outcome, ignored: boolean, check: boolean): HostR
 
 /** As Ansible's PlayContext: connection variables (ansible_become, ansible_become_user) override the keywords. */
 function resolveBecome(pc: PlayContext, scope: Scope, vars: Vars): Become | undefined {
-  const on = vars.ansible_become !== undefined ? truthy(vars.ansible_become) : scope.become ?? pc.play.become ?? false;
+  const on = vars.ansible_become !== undefined ? truthy(vars.ansible_become) : scope.become ?? pc.play.become ?? pc.run.options.become ?? false;
   if (!on) return undefined;
-  const user = String(vars.ansible_become_user ?? scope.becomeUser ?? pc.play.becomeUser ?? 'root');
+  const user = String(vars.ansible_become_user ?? scope.becomeUser ?? pc.play.becomeUser ?? pc.run.options.becomeUser ?? 'root');
   const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? pc.run.options.becomePassword;
   return { user, ...(password !== undefined && password !== null ? { password: password instanceof Secret ? password : new Secret(String(password)) } : {}) };
 }

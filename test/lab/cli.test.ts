@@ -175,6 +175,28 @@ test('--limit, --tags and --start-at-task pick the hosts and tasks that run', as
   assert.deepEqual(started, all.flatMap((h) => [`three@${h}`, `two@${h}`]).sort());
 });
 
+test('-b/--become-user are defaults a play overrides; --ssh-common-args is read as ssh would read it', async () => {
+  const playbook = write(dir, 'become-flags.yml', `
+- hosts: ${H0.name}
+  gather_facts: false
+  tasks:
+    - name: by flag
+      command: id -un
+- hosts: ${H0.name}
+  gather_facts: false
+  become: false
+  tasks:
+    - name: by play
+      command: id -un
+`);
+  // the lab inventory names its known_hosts in ansible_ssh_common_args too; a contradicting flag is the lower level
+  const run = await runCli([playbook, '-i', lab.inventoryPath, '--json', '-b', '--become-user', 'nobody', '--ssh-common-args', '-o StrictHostKeyChecking=no'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const events = jsonEvents(run.stdout);
+  assert.equal(stdoutOf(events, 'by flag', H0.name), 'nobody');
+  assert.equal(stdoutOf(events, 'by play', H0.name), 'root', 'the play says become: false');
+});
+
 test('--slice 1/2 and 2/2 share the hosts; recap-merge gives one recap of all of them and the run\'s exit code', async () => {
   const playbook = write(dir, 'slice.yml', `
 - hosts: all
