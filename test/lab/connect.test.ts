@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { useLab, type LabHandle, type LabHost } from './harness.js';
 import { connectSsh } from '../../src/connect/ssh.js';
 import { BecomeError, HostKeyError } from '../../src/connect/errors.js';
-import type { SshTarget } from '../../src/connect/target.js';
+import { targetFromVars, type SshTarget } from '../../src/connect/target.js';
 import { hostLookupName } from '../../src/connect/knownHosts.js';
 import { UnreachableError } from '../../src/core/errors.js';
 import { Secret, sh } from '../../src/core/sh.js';
@@ -137,6 +137,20 @@ test('jump host: a target that only the bastion can reach is reached through it'
       assert.ok(r.stdout.toString().trim().length > 0);
     } finally {
       await c.close();
+    }
+    // The same hop as an Ansible inventory spells it: a ProxyCommand through ssh, and the known_hosts in the ssh args.
+    const viaInventory = await connectSsh(
+      targetFromVars(inner.name, {
+        ansible_host: inner.address,
+        ansible_user: lab.sudoUser,
+        ansible_ssh_private_key_file: lab.keyPath,
+        ansible_ssh_common_args: `-o UserKnownHostsFile=${lab.knownHostsPath} -o StrictHostKeyChecking=yes -o ProxyCommand="ssh -W %h:%p -q ${lab.sudoUser}@${bastion.address}"`,
+      }, { connectTimeoutMs: 20_000 }),
+    );
+    try {
+      assert.equal((await viaInventory.run(sh`hostname`)).stdout.toString().trim(), (await lab.exec(inner.name, 'hostname')).stdout.trim());
+    } finally {
+      await viaInventory.close();
     }
   } finally {
     await lab.exec(inner.name, `ip route del blackhole ${me}/32`);
