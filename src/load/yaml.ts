@@ -77,9 +77,12 @@ export function parseYaml(source: string, file: string): YamlFile {
     return { file, line, col };
   };
   const problems: Problem[] = [];
+  const duplicates = duplicateKeyOffsets(doc);
   for (const err of doc.errors) {
-    const pos = at(err.pos[0]);
-    problems.push({ ...pos, message: yamlMessage(err.code, err.message, text, err.pos[0]), ...hintFor(err.code) });
+    // the parser reports a duplicate at the first pair's end, which can be the line before; point at the repeat
+    const offset = err.code === 'DUPLICATE_KEY' ? (duplicates.shift() ?? err.pos[0]) : err.pos[0];
+    const pos = at(offset);
+    problems.push({ ...pos, message: yamlMessage(err.code, err.message, text, offset), ...hintFor(err.code) });
   }
   if (problems.length > 0) throw new YamlError(problems);
 
@@ -199,6 +202,22 @@ function textStart(text: string, offset: number, type: string): number {
     return i;
   }
   return offset;
+}
+
+/** Where each repeated key of a mapping was written, in document order (the parser's DUPLICATE_KEY order). */
+function duplicateKeyOffsets(doc: Document): number[] {
+  const offsets: number[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key) && isScalar(pair.key) && pair.key.range) offsets.push(pair.key.range[0]);
+        seen.add(key);
+      }
+    },
+  });
+  return offsets.sort((a, b) => a - b);
 }
 
 function yamlMessage(code: string, message: string, text: string, offset: number): string {
