@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseYaml } from '../../../src/load/yaml.js';
-import { SourceError } from '../../../src/core/errors.js';
+import { YamlError, parseYaml } from '../../../src/load/yaml.js';
+
 
 function duplicatePositions(source: string): string[] {
   try {
     parseYaml(source, 'f.yml');
   } catch (e) {
-    assert.ok(e instanceof SourceError);
+    assert.ok(e instanceof YamlError);
     return e.problems.filter((p) => p.message.startsWith('duplicate key')).map((p) => `${p.line}:${p.col}`);
   }
   assert.fail('a duplicate key must be an error');
