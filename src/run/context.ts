@@ -55,8 +55,6 @@ export interface PlayContext {
   fatal: boolean;
   /** Set by meta: end_batch. */
   batchEnded: boolean;
-  /** Set by meta: flush_handlers; the walker flushes once the task has run on every host. */
-  flushRequested: boolean;
   /** --start-at-task: hosts of this batch whose walk reached the task (each host's own walk under `free`). */
   startReached: Set<string>;
   /** Numbers tasks in walk order, for stable task ids. */

@@ -17,7 +17,7 @@ export function applyEffects(pc: PlayContext, host: HostState, effects: Effect[]
         Object.assign(host.includeVars, effect.vars);
         break;
       case 'flushHandlers':
-        pc.flushRequested = true;
+        host.flushRequested = true;
         break;
       case 'endPlay':
         pc.ended = true;

@@ -18,6 +18,8 @@ export interface HostState {
   itemVars: Vars;
   /** Failures waiting for an enclosing rescue to decide whether they count. */
   pendingFailures: number;
+  /** Set by meta: flush_handlers; the walk of this host flushes once the task has run on all its hosts. */
+  flushRequested?: boolean;
   /** meta: clear_host_errors: the failed/unreachable host rejoins at the next play. */
   errorsCleared?: boolean;
   /** The failure counts cleared by meta: clear_host_errors; they do not decide the exit code. */

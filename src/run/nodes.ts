@@ -1,4 +1,4 @@
-import type { Block, Include, TaskNode } from '../core/model.js';
+import type { Block, Include, Play, TaskNode } from '../core/model.js';
 import type { PlayContext } from './context.js';
 import type { HostState } from './hostState.js';
 import { flushHandlers } from './handlers.js';
@@ -21,8 +21,9 @@ export async function runNodes(pc: PlayContext, nodes: TaskNode[], scope: Scope,
         for (const h of hosts) pc.startReached.add(h.name);
       }
       await runTask(pc, node, scope, hosts);
-      if (pc.flushRequested) {
-        pc.flushRequested = false;
+      // Per host: under `free` another host's walk must not take (and lose) this walk's request.
+      if (hosts.some((h) => h.flushRequested)) {
+        for (const h of hosts) h.flushRequested = false;
         await flushHandlers(pc, hosts);
       }
       checkMaxFail(pc);
@@ -37,10 +38,26 @@ export async function runNodes(pc: PlayContext, nodes: TaskNode[], scope: Scope,
 /** As Ansible: the task's name or `role : name`, equal or matching as a shell pattern (`install*`). */
 function startsHere(pc: PlayContext, name: string | undefined, scope: Scope): boolean {
   const wanted = pc.run.options.startAtTask;
-  if (!wanted || !name) return false;
-  const names = scope.role ? [name, `${scope.role.name} : ${name}`] : [name];
+  return wanted !== undefined && taskMatchesStart(wanted, name, scope.role?.name);
+}
+
+export function taskMatchesStart(wanted: string, name: string | undefined, role: string | undefined): boolean {
+  if (!name) return false;
+  const names = role ? [name, `${role} : ${name}`] : [name];
   const pattern = new RegExp(`^${globToRegexSource(wanted)}$`, 's');
   return names.some((n) => n === wanted || pattern.test(n));
+}
+
+/** Whether any task of the playbook (includes are loaded up front) is where --start-at-task starts. */
+export function startAtTaskExists(plays: Play[], wanted: string): boolean {
+  const visit = (nodes: TaskNode[], role: string | undefined): boolean =>
+    nodes.some((n) => {
+      const r = n.role?.name ?? role;
+      if (n.kind === 'task') return taskMatchesStart(wanted, n.name, r);
+      if (n.kind === 'block') return visit([...n.block, ...n.rescue, ...n.always], r);
+      return visit(n.tasks, r);
+    });
+  return plays.some((p) => visit([...p.preTasks, ...p.roles, ...p.tasks, ...p.postTasks], undefined));
 }
 
 

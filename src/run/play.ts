@@ -74,7 +74,7 @@ export async function runPlay(run: RunContext, play: Play, index: number): Promi
     if (run.stopping()) break;
     // Hosts that failed in an earlier play are out of this one: not in the batch, not in max_fail_percentage.
     const states = batch.map((h) => run.hosts.get(h)!).filter((s) => s.status === 'active');
-    const pc: PlayContext = { run, play, index, playHosts: hosts, batch: states.map((s) => s.name), roleDefaults, handlers, ended: false, fatal: false, batchEnded: false, flushRequested: false, taskCounter: 0, startReached: new Set() };
+    const pc: PlayContext = { run, play, index, playHosts: hosts, batch: states.map((s) => s.name), roleDefaults, handlers, ended: false, fatal: false, batchEnded: false, taskCounter: 0, startReached: new Set() };
     if (batches.length > 1) run.emit({ type: 'batch:start', time: Date.now(), hosts: batch, index: batchIndex, count: batches.length });
     if (play.strategy === 'free') {
       await Promise.all(states.map((s) => runSections(pc, [s])));

@@ -20,6 +20,7 @@ import { createLimit } from './limit.js';
 import type { RunPlaybookOptions, RunResult } from './options.js';
 import { exitCodeFromStats } from '../core/exitCodes.js';
 import { hostPattern, runPlay } from './play.js';
+import { startAtTaskExists } from './nodes.js';
 import { connectOptionsFrom, labGuard } from './connectOptions.js';
 
 /** run-playbook's own roles/, the last place a role is looked for. */
@@ -97,6 +98,10 @@ export async function loadAll(options: RunPlaybookOptions): Promise<Loaded> {
 export async function runPlaybook(options: RunPlaybookOptions, loaded?: Loaded): Promise<RunResult> {
   const started = Date.now();
   const { playbook, inventory, registry, templates } = loaded ?? (await loadAll(options));
+  // As ansible-playbook's "No matching task" — but before any host is touched, not after a run that did nothing.
+  if (options.startAtTask !== undefined && !startAtTaskExists(playbook.plays, options.startAtTask)) {
+    throw new OptionsError(`--start-at-task "${options.startAtTask}" matches no task of the playbook (a task name, \`role : name\`, or a pattern such as "install*")`);
+  }
   const emit = (event: RunEvent): void => options.onEvent?.(event);
   const killSignal = options.killSignal ?? new AbortController().signal;
   const run: RunContext = {

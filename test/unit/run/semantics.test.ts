@@ -256,3 +256,42 @@ test('meta: refresh_inventory warns once for the play, not once per host', async
   const { events } = await run(dir);
   assert.equal(events.filter((e) => e.type === 'warning' && e.message.includes('refresh_inventory')).length, 1);
 });
+
+test('--start-at-task naming no task is refused before any host is contacted', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: one
+      command: "true"
+`),
+  });
+  await assert.rejects(run(dir, { startAtTask: 'nope' }), /--start-at-task "nope" matches no task/);
+  const { hosts } = await run(dir, { startAtTask: 'o*' }).catch(() => ({ hosts: new Map() }));
+  assert.equal(hosts.size, 1);
+});
+
+test('strategy free: meta flush_handlers flushes for every host that ran it, not only the first to get there', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a', 'b', 'c'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  strategy: free
+  handlers:
+    - name: h
+      command: "true"
+  tasks:
+    - name: notify
+      command: "true"
+      notify: h
+    - meta: flush_handlers
+    - name: after
+      command: "true"
+`),
+  });
+  const { statuses } = await run(dir);
+  for (const host of ['a', 'b', 'c']) assert.deepEqual(statuses(host).map(([n]) => n), ['notify', 'h', 'after'], host);
+});
