@@ -65,7 +65,8 @@ export default defineModule<typeof schema, GuardState>({
   },
   async apply(ctx: ModuleContext, _plan: Plan, args: Args) {
     // a subshell, so even a builtin word (cd, exit) cannot alter the connection's persistent shell
-    const cmd = sh`(${commandWords(args)})`;
-    return { result: { ...(await runForResult(ctx, cmd, { cwd: args.chdir, stdin: stdinText(args), strip: args.strip_empty_ends !== false, what: 'command' })) } };
+    const words = commandWords(args);
+    const cmd = sh`(${words})`;
+    return { result: { ...(await runForResult(ctx, cmd, { cwd: args.chdir, stdin: stdinText(args), strip: args.strip_empty_ends !== false, what: 'command', shown: words })) } };
   },
 });

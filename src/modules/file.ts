@@ -196,8 +196,12 @@ export function commandsFor(detail: Detail, path: string, args: Args): Command[]
   switch (detail.kind) {
     case 'remove':
       return [sh`rm -rf -- ${path}`];
-    case 'mkdir':
-      return [sh`mkdir -p -- ${path}`];
+    case 'mkdir': {
+      // As Ansible does, every folder this creates (the missing parents too) gets owner/group/mode, so
+      // `path: /var/lib/redis/6379` with `owner: redis` leaves no root-owned /var/lib/redis behind.
+      const mode = args.mode === undefined ? '' : typeof args.mode === 'number' ? args.mode.toString(8) : args.mode;
+      return [sh`p=${path}; set --; while [ ! -e "$p" ] && [ ! -L "$p" ]; do set -- "$p" "$@"; p=$(dirname -- "$p"); done; mkdir -p -- ${path} || exit 1; o=${args.owner ?? ''}; g=${args.group ?? ''}; m=${mode}; for d in "$@"; do if [ -n "$o$g" ]; then chown -- "$o\${g:+:$g}" "$d" || exit 1; fi; if [ -n "$m" ]; then chmod -- "$m" "$d" || exit 1; fi; done`];
+    }
     case 'touch':
       return [sh`touch ${detail.flags} -- ${path}`];
     case 'symlink':

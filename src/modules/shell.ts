@@ -46,7 +46,7 @@ export default defineModule<typeof schema, GuardState>({
   async apply(ctx: ModuleContext, _plan: Plan, args: Args) {
     // The script is one quoted argument of its own shell: `exit`, `cd` or `set -e` in it stay inside that process.
     const cmd = sh`${args.executable ?? '/bin/sh'} -c ${script(args)}`;
-    const out = await runForResult(ctx, cmd, { cwd: args.chdir, stdin: stdinText(args), strip: args.strip_empty_ends !== false, what: 'shell' });
-    return { result: { ...out, cmd: script(args) } };
+    const out = await runForResult(ctx, cmd, { cwd: args.chdir, stdin: stdinText(args), strip: args.strip_empty_ends !== false, what: 'shell', shown: script(args) });
+    return { result: { ...out } };
   },
 });

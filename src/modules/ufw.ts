@@ -47,7 +47,9 @@ const READ = sh`if command -v ufw >/dev/null 2>&1 || [ -x /usr/sbin/ufw ]; then 
 
 function commandFor(s: UfwStep): Command {
   switch (s.kind) {
-    case 'reset': return sh`ufw --force reset`;
+    // ufw backs up its rules under a name with the second in it and refuses to overwrite one: a second reset in
+    // the same second fails, so it waits for the next second once.
+    case 'reset': return sh`ufw --force reset || { sleep 1; ufw --force reset; }`;
     case 'default': return sh`ufw default ${s.policy} ${s.direction}`;
     case 'logging': return sh`ufw logging ${s.level}`;
     case 'rule': return sh`ufw ${s.words}`;

@@ -39,6 +39,7 @@ export function resultLine(r: HostResult, c: LineContext): string {
       // A result may ask to be shown only from some -v level on (debug's `verbosity`), as Ansible does.
       const shownFrom = typeof r.data._verbosity === 'number' ? r.data._verbosity : 0;
       if (shownFrom > c.verbosity) return c.palette.skipped(`skipping: ${target}`);
+      if (typeof r.data._included === 'string') return paint(`included: ${r.data._included} for ${c.host}${item ? ` => ${item}` : ''}`);
       const data = c.verbosity >= 1 || c.alwaysShowData ? dataSuffix(r.data, c) : '';
       return paint(`${WORD[r.status]}: ${target}${item ? ` => ${item}` : ''}${data}`);
     }

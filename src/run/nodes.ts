@@ -4,7 +4,10 @@ import type { HostState } from './hostState.js';
 import { flushHandlers } from './handlers.js';
 import { enter, type Scope } from './scope.js';
 import { runTask } from './task.js';
-import { hostVars } from './taskVars.js';
+import { hostVars, taskRef } from './taskVars.js';
+import { countResult } from './stats.js';
+import { tagsSelected } from './tags.js';
+import type { HostResult } from '../core/events.js';
 import { SourceError } from '../core/errors.js';
 import { globToRegexSource } from '../load/patterns.js';
 
@@ -114,6 +117,7 @@ async function runInclude(pc: PlayContext, inc: Include, parent: Scope, hosts: H
     if (!Array.isArray(items)) throw SourceError.at(inc.pos, `loop of include "${inc.target}" must be a list`);
     perHost.set(host, items);
   }
+  reportInclude(pc, inc, scope, hosts.filter(isActive), perHost);
   const rounds = Math.max(0, ...[...perHost.values()].map((items) => items.length));
   for (let i = 0; i < rounds; i++) {
     const round = [...perHost.entries()].filter(([, items]) => items.length > i);
@@ -124,6 +128,45 @@ async function runInclude(pc: PlayContext, inc: Include, parent: Scope, hosts: H
     await runNodes(pc, inc.tasks, { ...scope, when: [] }, round.map(([h]) => h));
     for (const [h, vars] of saved) h.itemVars = vars;
   }
+}
+
+/**
+ * As Ansible: a dynamic include is a task of its own in the output and the recap, `included: FILE for HOST` (ok,
+ * once per loop item) on the hosts it applies to and `skipping` where its `when` is false. Not while
+ * --start-at-task is still looking.
+ */
+function reportInclude(pc: PlayContext, inc: Include, scope: Scope, hosts: HostState[], applied: Map<HostState, unknown[]>): void {
+  const run = pc.run;
+  if (hosts.length === 0 || !tagsSelected(run.options, scope.tags)) return;
+  if (run.skippingToStart && !hosts.every((h) => pc.startReached.has(h.name))) return;
+  const ref = taskRef(pc, { ...(inc.name ? { name: inc.name } : {}), module: `include_${inc.what === 'tasks' ? 'tasks' : 'role'}`, pos: inc.pos }, scope);
+  // Ansible names the file it included by its full path; a role by its name.
+  const shown = inc.what === 'tasks' ? (inc.tasks[0]?.pos.file ?? inc.target) : inc.target;
+  const included: HostResult = { status: 'ok', data: { _included: shown }, diffs: [], warnings: [] };
+  const now = Date.now();
+  run.emit({ type: 'task:start', time: now, task: ref, hosts: hosts.map((h) => h.name) });
+  const emitResult = (host: HostState, result: HostResult): void =>
+    run.emit({ type: 'host:result', time: Date.now(), task: ref, host: host.name, result, durationMs: 0, noLog: false });
+  const loopVar = inc.loopControl?.loopVar ?? 'item';
+  for (const host of hosts) {
+    const items = applied.get(host) ?? [];
+    if (items.length === 0) {
+      countResult(host, 'skipped', false);
+      emitResult(host, { status: 'skipped', reason: 'Conditional result was False', data: {} });
+      continue;
+    }
+    if (inc.loop !== undefined) {
+      const label = inc.loopControl?.label;
+      for (const item of items) {
+        countResult(host, 'ok', false);
+        const itemVars = { ...hostVars(pc, host, scope), [loopVar]: item };
+        const shown = label ? run.templates.renderString(label, itemVars, inc.pos) : typeof item === 'string' ? item : JSON.stringify(item);
+        run.emit({ type: 'host:item', time: Date.now(), task: ref, host: host.name, item: shown, result: included, durationMs: 0, noLog: false });
+      }
+    } else countResult(host, 'ok', false);
+    emitResult(host, included);
+  }
+  run.emit({ type: 'task:end', time: Date.now(), task: ref, durationMs: Date.now() - now });
 }
 
 /** max_fail_percentage: once more than that share of the batch failed, the play stops for everyone. */

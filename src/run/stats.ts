@@ -1,7 +1,8 @@
 import type { HostState } from './hostState.js';
 import type { Scope } from './scope.js';
 
-export function countResult(host: HostState, status: 'ok' | 'changed' | 'skipped' | 'failed', ignored: boolean): void {
+/** `changedToo`: a failure that still changed the host (a command that ran); Ansible counts it when ignored. */
+export function countResult(host: HostState, status: 'ok' | 'changed' | 'skipped' | 'failed', ignored: boolean, changedToo = false): void {
   if (status === 'ok') host.stats.ok++;
   else if (status === 'changed') {
     host.stats.changed++;
@@ -10,6 +11,7 @@ export function countResult(host: HostState, status: 'ok' | 'changed' | 'skipped
   else if (ignored) {
     host.stats.ignored++;
     host.stats.ok++;
+    if (changedToo) host.stats.changed++;
   }
 }
 

@@ -105,7 +105,7 @@ async function runOnHost(pc: PlayContext, task: Task, scope: Scope, ref: TaskRef
   run.records.push({ host: host.name, task: ref.name, module: task.module, status: outcome.status, durationMs: Date.now() - started, result: outcome.data });
   // A task that only steers the run (meta) has no result line and no place in the recap, unless it failed.
   if (quiet && outcome.status !== 'failed') return outcome;
-  countResult(host, outcome.status, ignored);
+  countResult(host, outcome.status, ignored, outcome.data.changed === true);
   const result = toHostResult(outcome, ignored, run.check || scope.checkMode === true);
   run.emit({ type: 'host:result', time: Date.now(), task: ref, host: host.name, result, durationMs: Date.now() - started, noLog, ...(outcome.delegatedTo ? { delegatedTo: outcome.delegatedTo } : {}) });
   return outcome;
@@ -254,9 +254,16 @@ function judge(pc: PlayContext, task: Task, vars: Vars, outcome: Outcome): Outco
   if (task.changedWhen.length > 0 && status !== 'failed') {
     status = templates.evaluate(task.changedWhen, withResult(vars, task, outcome)) ? 'changed' : 'ok';
   }
+  if (task.changedWhen.length > 0 && status === 'failed' && task.failedWhen.length === 0) {
+    const changed = templates.evaluate(task.changedWhen, withResult(vars, task, outcome));
+    return { ...outcome, data: { ...outcome.data, changed } };
+  }
   if (task.failedWhen.length > 0) {
     const failedNow = templates.evaluate(task.failedWhen, withResult(vars, task, { ...outcome, status }));
-    if (failedNow) return { ...outcome, status: 'failed', msg: outcome.msg ?? `failed_when: ${task.failedWhen.map((c) => c.expr).join(' and ')}`, data: { ...outcome.data, failed_when_result: true } };
+    if (failedNow) {
+      const changed = status === 'changed' || (status === 'failed' && outcome.data.changed === true);
+      return { ...outcome, status: 'failed', msg: outcome.msg ?? `failed_when: ${task.failedWhen.map((c) => c.expr).join(' and ')}`, data: { ...outcome.data, changed, failed_when_result: true } };
+    }
     if (status === 'failed') {
       // Saved by failed_when: a command that ran counts as changed unless changed_when says otherwise.
       if (task.changedWhen.length > 0) status = templates.evaluate(task.changedWhen, withResult(vars, task, { ...outcome, status: 'ok' })) ? 'changed' : 'ok';
@@ -268,7 +275,9 @@ function judge(pc: PlayContext, task: Task, vars: Vars, outcome: Outcome): Outco
 }
 
 export function registered(outcome: Outcome): Record<string, unknown> {
-  const data: Record<string, unknown> = { ...outcome.data, changed: outcome.status === 'changed', failed: outcome.status === 'failed' };
+  // A failure can still have changed the host (a command that ran): the module says so in its data.
+  const changed = outcome.status === 'changed' || (outcome.status === 'failed' && outcome.data.changed === true);
+  const data: Record<string, unknown> = { ...outcome.data, changed, failed: outcome.status === 'failed' };
   if (outcome.status === 'skipped') data.skipped = true;
   if (outcome.msg !== undefined) data.msg = outcome.msg;
   if (typeof data.stdout === 'string' && data.stdout_lines === undefined) data.stdout_lines = splitLines(data.stdout);

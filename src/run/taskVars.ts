@@ -17,7 +17,7 @@ export function truthy(value: unknown): boolean {
   return Boolean(value);
 }
 
-export function taskRef(pc: PlayContext, task: Task, scope: Scope): TaskRef {
+export function taskRef(pc: PlayContext, task: Pick<Task, 'name' | 'module' | 'pos'>, scope: Scope): TaskRef {
   const base = task.name ?? task.module;
   return {
     // Positions, not walk order: under the free strategy every host walks the tree on its own.

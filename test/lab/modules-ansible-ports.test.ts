@@ -23,8 +23,8 @@ after(async () => {
 
 test('copy/file in k=v form: mode=0644 is octal, src dir/ fills a missing dest, second run ok', async () => {
   const tasks = [
-    { name: 'content', copy: 'content="a\\nb" dest=/tmp/rp-ports/c mode=0640' },
     { name: 'tree', copy: 'src=conf.d/ dest=/tmp/rp-ports/ee directory_mode=0750' },
+    { name: 'content', copy: 'content="a\\nb" dest=/tmp/rp-ports/c mode=0640' },
   ];
   const files = { 'conf.d/a.conf': 'a\n' };
   const [first, second] = await twice(lab, tasks, { hosts: H, files });

@@ -28,11 +28,11 @@ before(async () => {
   subnet = lab.hosts[0]!.address.replace(/\.\d+$/, '.0/24');
   const install = await play(lab, [{ name: 'ufw', apt: { name: 'ufw' } }], { hosts: H });
   assert.equal(install.run.exitCode, 0, install.human);
-  await onHost(lab, H, 'ufw --force reset >/dev/null');
+  await onHost(lab, H, 'ufw --force reset >/dev/null || { sleep 1; ufw --force reset >/dev/null; }');
 });
 
 after(async () => {
-  await lab.exec(H, 'ufw --force reset >/dev/null 2>&1; apt-get purge -y -qq ufw >/dev/null 2>&1; rm -rf /etc/ufw /tmp/rp-pwned*');
+  await lab.exec(H, 'ufw --force reset >/dev/null 2>&1 || { sleep 1; ufw --force reset >/dev/null 2>&1; }; apt-get purge -y -qq ufw >/dev/null 2>&1; rm -rf /etc/ufw /tmp/rp-pwned*');
 });
 
 test('ufw rules: added once, compared by tuple, check and diff, comment updates, delete', async () => {
@@ -90,7 +90,7 @@ test('ufw default policy and logging: changed once, then ok; a hostile comment i
 });
 
 test('ufw enable: refuses to lock out SSH, allow_lockout overrides, works with an SSH rule; SSH still answers', async () => {
-  await onHost(lab, H, 'ufw --force reset >/dev/null');
+  await onHost(lab, H, 'ufw --force reset >/dev/null || { sleep 1; ufw --force reset >/dev/null; }');
   const enable = { name: 'enable', ufw: { state: 'enabled' } };
   const refused = (await play(lab, [enable], { hosts: H })).on('enable', H);
   assert.equal(refused.status, 'failed');

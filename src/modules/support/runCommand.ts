@@ -48,7 +48,8 @@ export function commandReturns(what: 'command' | 'script'): Record<string, strin
     stderr: 'Standard error (trailing newlines removed).',
     stdout_lines: 'stdout split into lines.',
     stderr_lines: 'stderr split into lines.',
-    cmd: what === 'command' ? 'The command as run (secrets masked).' : 'The script as run.',
+    cmd: what === 'command' ? 'The command as a list of words, as Ansible shows it.' : 'The script as run.',
+    changed: `True when the ${what} ran, also when it failed (as in Ansible), unless changed_when says otherwise.`,
     delta: `How long the ${what} ran.`,
   };
 }
@@ -62,7 +63,8 @@ export interface CommandOutcome {
   stderr: string;
   stdout_lines: string[];
   stderr_lines: string[];
-  cmd: string;
+  /** As Ansible shows it: command's words as a list, shell's script as text. */
+  cmd: string | string[];
   delta: string;
 }
 
@@ -73,7 +75,7 @@ export interface CommandOutcome {
 export async function runForResult(
   ctx: ModuleContext,
   cmd: Command,
-  opts: { cwd?: string | undefined; stdin?: string | undefined; strip?: boolean; what: string; stream?: boolean },
+  opts: { cwd?: string | undefined; stdin?: string | undefined; strip?: boolean; what: string; stream?: boolean; shown?: string | string[] },
 ): Promise<CommandOutcome> {
   const r = await ctx.run(cmd, {
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
@@ -89,13 +91,14 @@ export async function runForResult(
     stderr,
     stdout_lines: toLines(stdout),
     stderr_lines: toLines(stderr),
-    cmd: cmd.display,
+    cmd: opts.shown ?? cmd.display,
     delta: `${(r.durationMs / 1000).toFixed(3)}s`,
   };
   if (r.code !== 0) {
     const why = r.code === null ? `killed by ${r.signal ?? 'a signal'}` : `rc ${r.code}`;
     const output = trimOutput(stderr || stdout);
-    throw new ModuleError(`${opts.what} failed (${why})${output ? `: ${output}` : ''}`, { ...outcome });
+    // The command ran, so as in Ansible the failed result still says it changed (changed_when may say otherwise).
+    throw new ModuleError(`${opts.what} failed (${why})${output ? `: ${output}` : ''}`, { ...outcome, changed: true });
   }
   return outcome;
 }

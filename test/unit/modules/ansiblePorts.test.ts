@@ -13,6 +13,7 @@ import { createDefaultRegistry } from '../../../src/modules/index.js';
 import { createTemplateEngine } from '../../../src/template/index.js';
 import { SourceError } from '../../../src/core/errors.js';
 import copy, { planCopy, type CopyState } from '../../../src/modules/copy.js';
+import file from '../../../src/modules/file.js';
 import { planTemplate } from '../../../src/modules/template.js';
 import { digest } from '../../../src/modules/support/checksum.js';
 import { listsChanged } from '../../../src/modules/apt.js';
@@ -144,4 +145,20 @@ test('systemd daemon_reload alone: a change only when a unit file changed since 
   assert.deepEqual(planReloadOnly({ kind: 'reload-only', stale: [] }, true).changes, []);
   assert.equal(planReloadOnly({ kind: 'reload-only', stale: ['redis.service'] }, true).changes.length, 1);
   assert.equal(planReloadOnly({ kind: 'reload-only', stale: undefined }, true).changes.length, 1, 'unknown: reload');
+});
+
+test('file state=directory: the missing parents it creates get owner/group/mode too, as in Ansible', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'rp-dirs-'));
+  chmodSync(root, 0o755);
+  const ctx = makeContext(new LocalShellConnection());
+  const path = join(root, 'lib', 'redis', '6379');
+  const first = await runModule(file, { path, state: 'directory', mode: '0750' }, ctx);
+  assert.equal(first.changed, true);
+  for (const d of [join(root, 'lib'), join(root, 'lib', 'redis'), path]) assert.equal(statSync(d).mode & 0o777, 0o750, d);
+  assert.equal(statSync(root).mode & 0o777, 0o755, 'an existing parent is left alone');
+  assert.equal((await runModule(file, { path, state: 'directory', mode: '0750' }, ctx)).changed, false);
+  // symbolic modes and a name with shell syntax arrive as data
+  const odd = join(root, 'a $(touch x); b', 'c');
+  await runModule(file, { path: odd, state: 'directory', mode: 'u=rwx,g=rx,o=' }, ctx);
+  assert.equal(statSync(join(root, 'a $(touch x); b')).mode & 0o777, 0o750);
 });

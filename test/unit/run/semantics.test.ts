@@ -295,3 +295,54 @@ test('strategy free: meta flush_handlers flushes for every host that ran it, not
   const { statuses } = await run(dir);
   for (const host of ['a', 'b', 'c']) assert.deepEqual(statuses(host).map(([n]) => n), ['notify', 'h', 'after'], host);
 });
+
+test('a dynamic include is a task in the recap as in Ansible: ok per host and loop item, skipped where its when is false', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a', 'b'),
+    't.yml': '- debug: msg=inner\n',
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - include_tasks: t.yml
+    - include_tasks: t.yml
+      when: (eq inventory_hostname "a")
+    - name: looped
+      include_tasks: t.yml
+      loop: [1, 2]
+`),
+  });
+  const { result, events } = await run(dir);
+  // the same numbers ansible-playbook prints for this playbook: a ok=8, b ok=6 skipped=1
+  assert.deepEqual([result.stats.a!.ok, result.stats.a!.skipped], [8, 0]);
+  assert.deepEqual([result.stats.b!.ok, result.stats.b!.skipped], [6, 1]);
+  const items = events.flatMap((e) => (e.type === 'host:item' && e.task.name === 'looped' && e.host === 'a' ? [e.item] : []));
+  assert.deepEqual(items, ['1', '2']);
+});
+
+test('a failed command still changed the host: registered changed, counted when ignored, unless changed_when says no', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: sh -c "exit 3"
+      register: plain
+      ignore_errors: true
+    - command: sh -c "exit 3"
+      register: quiet
+      changed_when: false
+      ignore_errors: true
+    - assert:
+        that:
+          - plain.changed
+          - plain.failed
+          - (eq (join plain.cmd " ") "sh -c exit 3")
+          - (not quiet.changed)
+`),
+  });
+  const { result, statuses } = await run(dir);
+  assert.deepEqual(statuses('a').map(([, s]) => s), ['failed', 'failed', 'ok']);
+  assert.deepEqual({ changed: result.stats.a!.changed, ignored: result.stats.a!.ignored }, { changed: 1, ignored: 2 });
+});
