@@ -24,6 +24,8 @@ interface NewHost {
   name: string;
   groups: string[];
   vars: Record<string, unknown>;
+  /** Already so: the host exists and is in every group named, so nothing changes, as Ansible says. */
+  already: boolean;
 }
 
 /** `host:2222` (but not an IPv6 address) carries a port, as in Ansible. */
@@ -42,17 +44,19 @@ export default defineModule<typeof schema, NewHost>({
     example: '- add_host:\n    name: "{{ sentinel.master.ip }}"\n    groups: redis_current_master\n    redis_port: 6379',
     returns: { add_host: '{host_name, groups, host_vars}' },
   },
-  async read(_ctx, args): Promise<NewHost> {
+  async read(ctx, args): Promise<NewHost> {
     const { name, hostname, host, groups, group, groupname, ...vars } = args as Record<string, unknown>;
     const spec = (name ?? hostname ?? host) as string | undefined;
     if (!spec) throw new ModuleError('add_host needs a name (or hostname)');
     const { name: hostName, port } = splitHostPort(spec);
     const allGroups = [...new Set([...asList(groups as GroupArg), ...asList(group as GroupArg), ...asList(groupname as GroupArg)])];
-    return { name: hostName, groups: allGroups, vars: { ...(port !== undefined ? { ansible_port: port } : {}), ...vars } };
+    const known = (ctx.vars.groups ?? {}) as Record<string, string[] | undefined>;
+    const already = (known.all ?? []).includes(hostName) && allGroups.every((g) => (known[g] ?? []).includes(hostName));
+    return { name: hostName, groups: allGroups, vars: { ...(port !== undefined ? { ansible_port: port } : {}), ...vars }, already };
   },
   plan(h) {
     return {
-      changes: [],
+      changes: h.already ? [] : [{ summary: `add host ${h.name}${h.groups.length ? ` to ${h.groups.join(', ')}` : ''}` }],
       result: { add_host: { host_name: h.name, groups: h.groups, host_vars: h.vars } },
       effects: [{ kind: 'addHost', name: h.name, groups: h.groups, vars: h.vars }],
     };

@@ -14,7 +14,14 @@ const schema = {
   },
 } as const;
 
-export default defineModule<typeof schema, { group: string; parents: string[] }>({
+interface Grouping {
+  group: string;
+  parents: string[];
+  /** Already so: the host is in the group (and the group under its parents), so nothing changes, as Ansible says. */
+  already: boolean;
+}
+
+export default defineModule<typeof schema, Grouping>({
   name: 'group_by',
   schema,
   local: true,
@@ -25,13 +32,17 @@ export default defineModule<typeof schema, { group: string; parents: string[] }>
     example: '- group_by:\n    key: "redis_{{ redis_status.role }}"',
     returns: { add_group: 'The group.', parent_groups: 'Its parents.' },
   },
-  async read(_ctx, args) {
+  async read(ctx, args) {
     // Ansible replaces characters that are not valid in a group name; we only trim what cannot be meant.
-    return { group: args.key.trim(), parents: asList(args.parents) };
+    const group = args.key.trim();
+    const parents = asList(args.parents);
+    const groups = (ctx.vars.groups ?? {}) as Record<string, string[] | undefined>;
+    const already = (groups[group] ?? []).includes(ctx.host) && parents.every((p) => groups[p] !== undefined && (groups[p] ?? []).includes(ctx.host));
+    return { group, parents, already };
   },
-  plan({ group, parents }) {
+  plan({ group, parents, already }) {
     return {
-      changes: [],
+      changes: already ? [] : [{ summary: `put the host into group ${group}` }],
       result: { add_group: group, parent_groups: parents },
       effects: [{ kind: 'groupBy', groups: [group], parents }],
     };

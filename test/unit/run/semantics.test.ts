@@ -346,3 +346,26 @@ test('a failed command still changed the host: registered changed, counted when 
   assert.deepEqual(statuses('a').map(([, s]) => s), ['failed', 'failed', 'ok']);
   assert.deepEqual({ changed: result.stats.a!.changed, ignored: result.stats.a!.ignored }, { changed: 1, ignored: 2 });
 });
+
+test('add_host and group_by report changed when they change the inventory and ok when it is already so, as Ansible', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: add
+      add_host: name=extra groups=new
+    - name: add again
+      add_host: name=extra groups=new
+    - name: add to another group
+      add_host: name=extra groups=other
+    - name: group
+      group_by: key=by_a
+    - name: group again
+      group_by: key=by_a
+`),
+  });
+  const { statuses } = await run(dir);
+  assert.deepEqual(statuses('a'), [['add', 'changed'], ['add again', 'ok'], ['add to another group', 'changed'], ['group', 'changed'], ['group again', 'ok']]);
+});
