@@ -66,6 +66,12 @@ export interface Block extends NodeCommon {
   block: TaskNode[];
   rescue: TaskNode[];
   always: TaskNode[];
+  /**
+   * The block of a `roles:` entry or a meta dependency. Repeats of the same reference (same role, params, vars,
+   * when, tags) share one RoleInstance, and a host on which that instance already ran a task skips the repeat,
+   * as Ansible's has_run() does; the repeat still runs on the hosts where it did not.
+   */
+  roleOnce?: boolean;
 }
 
 /**

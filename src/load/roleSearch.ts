@@ -16,7 +16,7 @@ export interface RoleSearchInput {
   siblingDir?: string;
 }
 
-export type RoleLookup = { ok: true; path: string } | { ok: false; searched: string[]; refused?: string };
+export type RoleLookup = { ok: true; path: string } | { ok: false; searched: string[] };
 
 /** `my-infra-roles/redis-master` → package `my-infra-roles`, role `redis-master`; `@acme/infra/redis` → `@acme/infra`, `redis`. */
 export function splitPackageRef(name: string): { pkg: string; role: string } | undefined {
@@ -39,15 +39,22 @@ export function findPackageDirs(pkg: string, fromDir: string): string[] {
 }
 
 export function searchRole(name: string, input: RoleSearchInput): RoleLookup {
-  if (name.split(/[\\/]/).includes('..')) {
-    return { ok: false, searched: [], refused: `role "${name}" reaches outside its folder with ".."; name it by its roles-path name or an absolute path` };
-  }
   if (isAbsolute(name)) return isDir(name) ? { ok: true, path: name } : { ok: false, searched: [name] };
   const searched: string[] = [];
   const tryDir = (dir: string): string | undefined => {
     searched.push(dir);
     return isDir(dir) ? dir : undefined;
   };
+  // `../shared/roles/common` is a path, as Ansible reads it (infra repos share roles between playbook folders this
+  // way): relative to the playbook, then to the working directory. Joined onto a roles folder it would land
+  // somewhere nobody meant, so it is only ever a path.
+  if (name.split(/[\\/]/).includes('..')) {
+    for (const base of [...new Set([input.playbookDir, input.cwd])]) {
+      const hit = tryDir(resolve(base, name));
+      if (hit) return { ok: true, path: hit };
+    }
+    return { ok: false, searched };
+  }
   const folders = [
     ...(input.siblingDir ? [input.siblingDir] : []),
     join(input.playbookDir, 'roles'),

@@ -1,12 +1,15 @@
 /**
  * Roles in Ansible's layout: found on the search path, defaults/vars read, meta dependencies expanded before the
- * role (cycles reported with the chain), instantiated once per distinct parameters per play (Ansible's dedupe).
+ * role (cycles reported with the chain). Ansible's dedupe happens at run time (run/nodes.ts): a repeated reference
+ * keeps its place in the task list and shares its RoleInstance with the first, so a host that already ran it skips
+ * the repeat while a host on which it was skipped (a false `when`, tags not selected) runs it.
  */
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Block, NodeCommon, RoleInstance, Task, Vars } from '../core/model.js';
 import type { Position } from '../core/position.js';
 import { roleEntrySchema, roleMetaSchema } from '../schema/task.js';
-import { findYaml, isMapping, isTemplated, type LoadContext, type PlayState } from './context.js';
+import { findYaml, isDir, isMapping, isTemplated, type LoadContext, type PlayState } from './context.js';
 import { parseCommon } from './keywords.js';
 import { searchRole } from './roleSearch.js';
 import { loadHandlerList, loadTaskList, type IncludeLink } from './tasks.js';
@@ -28,15 +31,20 @@ export interface RoleRequest {
   parent?: RoleInstance;
   roleChain: RoleLink[];
   includeChain: IncludeLink[];
-  /** `roles:` and dependencies run once per distinct params; include_role/import_role always run. */
+  /** `roles:` and dependencies run once per host per distinct reference; include_role/import_role always run. */
   dedupe: boolean;
+  /**
+   * What makes two references the same role for the dedupe, as Ansible's role cache key: the params, the entry's
+   * `vars`, `when` and `tags` as written (so `{role: x, tags: [t]}` is not `x`).
+   */
+  identity?: unknown;
   /** include_role: its handlers travel with the Include node instead of joining the play once. */
   dynamic?: boolean;
   /** Keywords written on the reference (when, tags, become…): they become the role block's. */
   common: NodeCommon;
 }
 
-export type RoleLoad = { instance: RoleInstance; block: Block; handlers: Task[] } | { deduped: RoleInstance } | undefined;
+export type RoleLoad = { instance: RoleInstance; block: Block; handlers: Task[] } | undefined;
 
 const ROLE_ENTRY_KEYWORDS = new Set(Object.keys(roleEntrySchema.properties));
 
@@ -55,8 +63,7 @@ export function instantiateRole(ctx: LoadContext, play: PlayState, req: RoleRequ
   const siblingDir = req.parent ? join(req.parent.path, '..') : undefined;
   const lookup = searchRole(name, { playbookDir: ctx.playbookDir, cwd, rolesPath, ...(bundledRolesDir ? { bundledRolesDir } : {}), ...(siblingDir ? { siblingDir } : {}) });
   if (!lookup.ok) {
-    if (lookup.refused) ctx.add(req.pos, lookup.refused);
-    else ctx.add(req.pos, `role "${name}" not found`, `looked in: ${lookup.searched.map((s) => relative(cwd, s) || s).join(', ')}`);
+    ctx.add(req.pos, `role "${name}" not found`, `looked in: ${lookup.searched.map((s) => relative(cwd, s) || s).join(', ')}`);
     return undefined;
   }
   const path = lookup.path;
@@ -73,13 +80,11 @@ export function instantiateRole(ctx: LoadContext, play: PlayState, req: RoleRequ
   if (meta) {
     ctx.addAll(checkSchema(roleMetaSchema, meta.data, { subject: `role "${name}" meta`, noun: 'key', posOf: (s, k) => (k ? meta.keyPos(s) : meta.valuePos(s)) }));
   }
-  const dedupeKey = `${path}\u0000${stableJson(req.params)}\u0000${req.from?.tasks ?? ''}`;
-  if (req.dedupe && metaData.allow_duplicates !== true) {
-    const seen = play.seenRoles.get(dedupeKey);
-    if (seen) return { deduped: seen };
-  }
+  const dedupeKey = `${path}\u0000${stableJson(req.identity ?? req.params)}\u0000${stableJson(req.from ?? {})}`;
+  const once = req.dedupe && metaData.allow_duplicates !== true;
+  const seen = once ? play.seenRoles.get(dedupeKey) : undefined;
 
-  const instance: RoleInstance = {
+  const instance: RoleInstance = seen ?? {
     name: name.split('/').pop() ?? name,
     path,
     defaults: readVarsFile(ctx, join(path, 'defaults'), req.from?.defaults, req.pos),
@@ -88,7 +93,7 @@ export function instantiateRole(ctx: LoadContext, play: PlayState, req: RoleRequ
     dependencies: [],
     ...(req.parent ? { parent: req.parent } : {}),
   };
-  if (req.dedupe) play.seenRoles.set(dedupeKey, instance);
+  if (once && !seen) play.seenRoles.set(dedupeKey, instance);
   const roleChain = [...req.roleChain, { path, name, pos: req.pos }];
   const tags = req.common.tags;
 
@@ -98,7 +103,7 @@ export function instantiateRole(ctx: LoadContext, play: PlayState, req: RoleRequ
       const dep = loadRoleEntry(ctx, play, meta, ['dependencies', i], entry, { parent: instance, roleChain, includeChain: req.includeChain, tags });
       if (dep) {
         depBlocks.push(dep);
-        if (dep.role) instance.dependencies.push(dep.role);
+        if (dep.role && !seen) instance.dependencies.push(dep.role);
       }
     });
   }
@@ -126,25 +131,46 @@ export function instantiateRole(ctx: LoadContext, play: PlayState, req: RoleRequ
     }
   }
 
-  const block: Block = { ...req.common, vars: {}, kind: 'block', name: req.common.name ?? instance.name, role: instance, block: [...depBlocks, ...tasks], rescue: [], always: [] };
+  const block: Block = { ...req.common, vars: {}, kind: 'block', name: req.common.name ?? instance.name, role: instance, block: [...depBlocks, ...tasks], rescue: [], always: [], ...(once ? { roleOnce: true } : {}) };
   return { instance, block, handlers };
 }
 
-/** defaults/main.yml or vars/main.yml (or the `*_from` file): a mapping, or nothing. */
+/**
+ * defaults/main.yml or vars/main.yml (or the `*_from` file): a mapping, or nothing. As in Ansible, `main` may also
+ * be a folder (`defaults/main/*.yml`, big roles split their defaults so): its files, recursively in name order,
+ * are merged, later files winning.
+ */
 function readVarsFile(ctx: LoadContext, dir: string, from: string | undefined, refPos: Position): Vars {
-  const file = findYaml(dir, from ?? 'main');
-  if (!file) {
+  const base = from ?? 'main';
+  const file = findYaml(dir, base);
+  const files = file ? [file] : isDir(join(dir, base)) ? varsFilesIn(join(dir, base)) : undefined;
+  if (!files) {
     if (from) ctx.add(refPos, `vars file "${from}" not found in ${relative(ctx.settings.cwd, dir) || dir}`);
     return {};
   }
-  const yaml = ctx.readYaml(file);
-  if (!yaml || yaml.data === null || yaml.data === undefined) return {};
-  if (!isMapping(yaml.data)) {
-    ctx.add(yaml.valuePos([]), 'a vars file must be a mapping of names to values');
-    return {};
+  const vars: Vars = {};
+  for (const f of files) {
+    const yaml = ctx.readYaml(f);
+    if (!yaml || yaml.data === null || yaml.data === undefined) continue;
+    if (!isMapping(yaml.data)) {
+      ctx.add(yaml.valuePos([]), 'a vars file must be a mapping of names to values');
+      continue;
+    }
+    ctx.checkStrings(yaml.data, yaml, [], yaml.valuePos([]));
+    Object.assign(vars, yaml.data);
   }
-  ctx.checkStrings(yaml.data, yaml, [], yaml.valuePos([]));
-  return yaml.data;
+  return vars;
+}
+
+function varsFilesIn(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    if (entry.startsWith('.') || entry.endsWith('~')) continue;
+    const path = join(dir, entry);
+    if (isDir(path)) out.push(...varsFilesIn(path));
+    else if (/\.(ya?ml|json)$/.test(entry)) out.push(path);
+  }
+  return out;
 }
 
 export interface RoleEntryContext {
@@ -154,7 +180,7 @@ export interface RoleEntryContext {
   tags: string[];
 }
 
-/** One entry of a play's `roles:` or a meta `dependencies:` list → the role's block (undefined when deduped or broken). */
+/** One entry of a play's `roles:` or a meta `dependencies:` list → the role's block (undefined when broken). */
 export function loadRoleEntry(ctx: LoadContext, play: PlayState, yaml: YamlFile, path: YamlPath, value: unknown, opts: RoleEntryContext): Block | undefined {
   let name: unknown;
   let raw: Record<string, unknown> = {};
@@ -190,9 +216,10 @@ export function loadRoleEntry(ctx: LoadContext, play: PlayState, yaml: YamlFile,
     roleChain: opts.roleChain,
     includeChain: opts.includeChain,
     dedupe: true,
+    identity: { params: Object.fromEntries(Object.entries(raw).filter(([k]) => !ROLE_ENTRY_KEYWORDS.has(k) && k !== 'role' && k !== 'name')), vars: raw.vars, when: raw.when, tags: raw.tags },
     common,
   });
-  if (!loaded || 'deduped' in loaded) return undefined;
+  if (!loaded) return undefined;
   play.handlers.push(...loaded.handlers);
   return loaded.block;
 }

@@ -204,7 +204,7 @@ function loadIncludeRole(ctx: LoadContext, scope: TaskScope, src: NodeSource, ke
     dynamic: key === 'include_role',
     common: { ...common, vars: {} },
   });
-  if (!loaded || 'deduped' in loaded) return [];
+  if (!loaded) return [];
   if (key === 'import_role') {
     if (loop.loop !== undefined) ctx.add(yaml.keyPos(path), 'import_role cannot loop', 'use include_role to loop over a role');
     scope.play.handlers.push(...loaded.handlers);

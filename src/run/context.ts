@@ -47,6 +47,8 @@ export interface PlayContext {
   /** The current serial batch (ansible_play_batch). */
   batch: string[];
   roleDefaults: Vars;
+  /** vars/main.yml of every role in `roles:`: visible play-wide, below the running role's own. */
+  roleVars: Vars;
   /** Play handlers, role handlers and those include_role brought, in definition order. */
   handlers: Task[];
   /** Set by meta: end_play or any_errors_fatal / max_fail_percentage; ends the remaining batches too. */

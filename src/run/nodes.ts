@@ -1,4 +1,4 @@
-import type { Block, Include, Play, TaskNode } from '../core/model.js';
+import type { Block, Include, Play, RoleInstance, TaskNode } from '../core/model.js';
 import type { PlayContext } from './context.js';
 import type { HostState } from './hostState.js';
 import { flushHandlers } from './handlers.js';
@@ -31,7 +31,8 @@ export async function runNodes(pc: PlayContext, nodes: TaskNode[], scope: Scope,
       }
       checkMaxFail(pc);
     } else if (node.kind === 'block') {
-      await runBlock(pc, node, scope, hosts);
+      if (node.roleOnce && node.role) await runRoleOnce(pc, { ...node, role: node.role }, scope, hosts);
+      else await runBlock(pc, node, scope, hosts);
     } else {
       await runInclude(pc, node, scope, hosts);
     }
@@ -63,6 +64,29 @@ export function startAtTaskExists(plays: Play[], wanted: string): boolean {
   return plays.some((p) => visit([...p.preTasks, ...p.roles, ...p.tasks, ...p.postTasks], undefined));
 }
 
+
+/**
+ * Role instances each host has run in this play (RoleInstances are per play, so the map needs no reset). As
+ * Ansible's has_run(): a role counts as run on a host once one of its tasks ran there (ok, changed or failed; a
+ * skipped or tag-filtered task does not count).
+ */
+const rolesRun = new WeakMap<HostState, WeakSet<RoleInstance>>();
+const ranTasks = (h: HostState): number => h.stats.ok + h.stats.changed + h.stats.failed + h.stats.ignored;
+
+/** A repeated `roles:` entry or dependency: run it on the hosts that have not run this instance yet. */
+async function runRoleOnce(pc: PlayContext, block: Block & { role: RoleInstance }, parent: Scope, hosts: HostState[]): Promise<void> {
+  const role = block.role;
+  const todo = hosts.filter((h) => !rolesRun.get(h)?.has(role));
+  if (todo.length === 0) return;
+  const before = new Map(todo.map((h) => [h, ranTasks(h)]));
+  await runBlock(pc, block, parent, todo);
+  for (const h of todo) {
+    if (ranTasks(h) === before.get(h)) continue;
+    const set = rolesRun.get(h) ?? new WeakSet<RoleInstance>();
+    set.add(role);
+    rolesRun.set(h, set);
+  }
+}
 
 /** block/rescue/always: a failure in the block sends the host to rescue; always runs whatever happened. */
 async function runBlock(pc: PlayContext, block: Block, parent: Scope, hosts: HostState[]): Promise<void> {
@@ -132,14 +156,16 @@ async function runInclude(pc: PlayContext, inc: Include, parent: Scope, hosts: H
 
 /**
  * As Ansible: a dynamic include is a task of its own in the output and the recap, `included: FILE for HOST` (ok,
- * once per loop item) on the hosts it applies to and `skipping` where its `when` is false. Not while
- * --start-at-task is still looking.
+ * once per loop item) on the hosts it applies to and `skipping` where its `when` is false; include_role only
+ * shows its header and its skips. Not while --start-at-task is still looking.
  */
 function reportInclude(pc: PlayContext, inc: Include, scope: Scope, hosts: HostState[], applied: Map<HostState, unknown[]>): void {
   const run = pc.run;
   if (hosts.length === 0 || !tagsSelected(run.options, scope.tags)) return;
   if (run.skippingToStart && !hosts.every((h) => pc.startReached.has(h.name))) return;
-  const ref = taskRef(pc, { ...(inc.name ? { name: inc.name } : {}), module: `include_${inc.what === 'tasks' ? 'tasks' : 'role'}`, pos: inc.pos }, scope);
+  // An unnamed include_role is `include_role : ROLE` in Ansible's output (IncludeRole.get_name()).
+  const name = inc.name ?? (inc.what === 'role' ? `include_role : ${inc.target}` : undefined);
+  const ref = taskRef(pc, { ...(name ? { name } : {}), module: `include_${inc.what === 'tasks' ? 'tasks' : 'role'}`, pos: inc.pos }, scope);
   // Ansible names the file it included by its full path; a role by its name.
   const shown = inc.what === 'tasks' ? (inc.tasks[0]?.pos.file ?? inc.target) : inc.target;
   const included: HostResult = { status: 'ok', data: { _included: shown }, diffs: [], warnings: [] };
@@ -155,6 +181,8 @@ function reportInclude(pc: PlayContext, inc: Include, scope: Scope, hosts: HostS
       emitResult(host, { status: 'skipped', reason: 'Conditional result was False', data: {} });
       continue;
     }
+    // Ansible prints no `included:` line for include_role and counts nothing for it (include_tasks counts ok).
+    if (inc.what === 'role') continue;
     if (inc.loop !== undefined) {
       const label = inc.loopControl?.label;
       for (const item of items) {

@@ -1,4 +1,4 @@
-import type { Block, Include, Inventory, Play, Task, TaskNode, Vars } from '../core/model.js';
+import type { Block, Include, Inventory, Play, RoleInstance, Task, TaskNode, Vars } from '../core/model.js';
 import type { RunPlaybookOptions } from './options.js';
 import { matchHosts } from '../load/patterns.js';
 import { sliceHosts } from '../load/slice.js';
@@ -66,7 +66,10 @@ export async function runPlay(run: RunContext, play: Play, index: number): Promi
       state.status = 'active';
     }
   }
-  const roleDefaults = Object.assign({}, ...play.roles.flatMap((b) => roleDefaultsOf(b))) as Vars;
+  // As Ansible (private_role_vars off): the defaults and vars of the play's roles are visible to the whole play.
+  const playRoles = play.roles.flatMap((b) => rolesIn(b));
+  const roleDefaults = Object.assign({}, ...playRoles.map((r) => r.defaults)) as Vars;
+  const roleVars = Object.assign({}, ...playRoles.map((r) => r.vars)) as Vars;
   const handlers = [...play.handlers, ...includedHandlers([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks])];
   const batches = serialBatches(hosts, play.serial);
   let goOn = true;
@@ -74,7 +77,7 @@ export async function runPlay(run: RunContext, play: Play, index: number): Promi
     if (run.stopping()) break;
     // Hosts that failed in an earlier play are out of this one: not in the batch, not in max_fail_percentage.
     const states = batch.map((h) => run.hosts.get(h)!).filter((s) => s.status === 'active');
-    const pc: PlayContext = { run, play, index, playHosts: hosts, batch: states.map((s) => s.name), roleDefaults, handlers, ended: false, fatal: false, batchEnded: false, taskCounter: 0, startReached: new Set() };
+    const pc: PlayContext = { run, play, index, playHosts: hosts, batch: states.map((s) => s.name), roleDefaults, roleVars, handlers, ended: false, fatal: false, batchEnded: false, taskCounter: 0, startReached: new Set() };
     if (batches.length > 1) run.emit({ type: 'batch:start', time: Date.now(), hosts: batch, index: batchIndex, count: batches.length });
     if (play.strategy === 'free') {
       await Promise.all(states.map((s) => runSections(pc, [s])));
@@ -123,15 +126,16 @@ async function flush(pc: PlayContext, hosts: HostState[]): Promise<void> {
   pc.ended = ended;
 }
 
-function roleDefaultsOf(block: Block): Vars[] {
-  const out: Vars[] = [];
+/** The roles a block brings statically (roles: entries and their dependencies), each once. */
+function rolesIn(block: Block): RoleInstance[] {
+  const out: RoleInstance[] = [];
   const seen = new Set<string>();
   const visit = (nodes: TaskNode[]): void => {
     for (const n of nodes) {
       const r = n.role;
       if (r && !seen.has(r.path)) {
         seen.add(r.path);
-        out.push(r.defaults);
+        out.push(r);
       }
       if (n.kind === 'block') visit([...n.block, ...n.rescue, ...n.always]);
     }

@@ -34,7 +34,7 @@ export function taskRef(pc: PlayContext, task: Pick<Task, 'name' | 'module' | 'p
 export function hostVars(pc: PlayContext, host: HostState, scope: Scope, task?: Task): Vars {
   const run = pc.run;
   const levels = layersFor(
-    { inventory: run.inventory, playbookDirs: run.playbookDirs, extraVars: run.extraVars, playVars: pc.play.vars, playVarsFiles: pc.play.varsFiles, playRoleDefaults: pc.roleDefaults, ...(pc.play.remoteUser ? { remoteUser: pc.play.remoteUser } : {}), connectionDefaults: { ...run.options.connectionDefaults, ...pc.play.connectionDefaults } },
+    { inventory: run.inventory, playbookDirs: run.playbookDirs, extraVars: run.extraVars, playVars: pc.play.vars, playVarsFiles: pc.play.varsFiles, playRoleDefaults: pc.roleDefaults, playRoleVars: pc.roleVars, ...(pc.play.remoteUser ? { remoteUser: pc.play.remoteUser } : {}), connectionDefaults: { ...run.options.connectionDefaults, ...pc.play.connectionDefaults } },
     host,
     { ...(scope.role ? { role: scope.role } : {}), blockVars: scope.blockVars, taskVars: task?.vars ?? {}, includeParams: { ...scope.includeParams, ...host.itemVars } },
   );

@@ -17,6 +17,8 @@ export interface VarSources {
   playVarsFiles: Vars;
   /** Defaults of every role in the play, in order: visible play-wide as in Ansible. */
   playRoleDefaults: Vars;
+  /** vars/main.yml of every role in the play's `roles:`, visible play-wide below the running role's own. */
+  playRoleVars?: Vars;
   /** The play's remote_user, if any. */
   remoteUser?: string;
   /** The play's connection/port keywords as ansible_connection/ansible_port: below every inventory level. */
@@ -56,7 +58,7 @@ export function layersFor(sources: VarSources, host: HostState, task: TaskLayers
     facts: host.factVars,
     playVars: sources.playVars,
     playVarsFiles: sources.playVarsFiles,
-    roleVars: merge((r) => r.vars),
+    roleVars: { ...sources.playRoleVars, ...merge((r) => r.vars) },
     blockVars: task.blockVars ?? {},
     taskVars: task.taskVars ?? {},
     includeVars: host.includeVars,

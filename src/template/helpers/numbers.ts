@@ -1,5 +1,5 @@
-import { asNumber, describeType } from '../values.js';
-import { define, HelperError, type HelperSpec } from './spec.js';
+import { asNumber, describeType, ownPath } from '../values.js';
+import { define, expectList, expectString, HelperError, type HelperSpec } from './spec.js';
 
 function toInt(value: unknown, fallback: unknown): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
@@ -32,7 +32,22 @@ function arithmetic(name: string, op: (a: number, b: number) => number): HelperS
   });
 }
 
+/** Jinja's sum: numbers added, or lists concatenated when START is a list (`sum(start=[])`). */
+function sumOf(list: unknown, hash: Record<string, unknown>): unknown {
+  const attribute = hash.attribute === undefined ? undefined : expectString('sum', hash.attribute);
+  const items = expectList('sum', list).map((item, i) => {
+    if (attribute === undefined) return item;
+    const value = ownPath(item, attribute);
+    if (value === undefined) throw new HelperError(`sum: item ${i} has no attribute "${attribute}"`);
+    return value;
+  });
+  const start = hash.start ?? 0;
+  if (Array.isArray(start)) return items.reduce<unknown[]>((acc, item) => acc.concat(expectList('sum', item)), [...start]);
+  return numbers('sum', [start, ...items]).reduce((a, b) => a + b, 0);
+}
+
 export const numberHelpers: HelperSpec[] = [
+  define('sum', 'sum LIST [attribute=NAME] [start=VALUE]', [1, 1], ([list], hash) => sumOf(list, hash)),
   define('int', 'int VALUE [FALLBACK]', [1, 2], ([v, fallback]) => toInt(v, fallback ?? 0)),
   define('float', 'float VALUE [FALLBACK]', [1, 2], ([v, fallback]) => toFloat(v, fallback ?? 0)),
   // add also joins two lists, as Jinja's `+` does.

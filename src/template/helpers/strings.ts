@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
-import { stringify as yamlStringify, parse as yamlParse } from 'yaml';
+import { parse as yamlParse } from 'yaml';
 import { quote as shellQuote } from '../../core/sh.js';
 import { toText } from '../values.js';
+import { pythonJson, pythonYaml } from './serialize.js';
 import { define, expectString, HelperError, type HelperSpec } from './spec.js';
 
 /** Python/Ansible replacement syntax (\1, \g<name>) to JavaScript's ($1, $<name>); a literal $ stays literal. */
@@ -59,7 +60,20 @@ function parseText(helper: string, text: unknown, parse: (t: string) => unknown)
 
 const withLiteralCheck = (checkLiterals: NonNullable<HelperSpec['checkLiterals']>, spec: HelperSpec): HelperSpec => ({ ...spec, checkLiterals });
 
+/** Jinja's indent: every line but the first (and the first too with first=true) gets WIDTH spaces; blank lines stay empty unless blank=true. */
+function indentText(text: string, width: unknown, hash: Record<string, unknown>): string {
+  const pad = typeof width === 'string' ? width : ' '.repeat(typeof width === 'number' && width > 0 ? Math.min(width, 1000) : width === undefined ? 4 : 0);
+  // Jinja appends a newline before splitting, so a trailing newline survives as an empty last line.
+  const lines = `${text}\n`.split(/\r\n|\r|\n/);
+  lines.pop();
+  const [head = '', ...rest] = lines;
+  const body = hash.blank === true ? rest.map((line) => pad + line) : rest.map((line) => (line === '' ? line : pad + line));
+  const out = [head, ...body].join('\n');
+  return hash.first === true ? pad + out : out;
+}
+
 export const stringHelpers: HelperSpec[] = [
+  define('indent', 'indent TEXT [WIDTH] [first=true] [blank=true]', [1, 2], ([s, width], hash) => indentText(expectString('indent', s), width, hash)),
   define('upper', 'upper TEXT', [1, 1], ([s]) => expectString('upper', s).toUpperCase()),
   define('lower', 'lower TEXT', [1, 1], ([s]) => expectString('lower', s).toLowerCase()),
   define('trim', 'trim TEXT', [1, 1], ([s]) => expectString('trim', s).trim()),
@@ -89,11 +103,15 @@ export const stringHelpers: HelperSpec[] = [
   define('b64decode', 'b64decode TEXT', [1, 1], ([s]) => Buffer.from(expectString('b64decode', s), 'base64').toString('utf8')),
   define('quote', 'quote TEXT', [1, 1], ([v]) => shellQuote(toText(v))),
   define('to_json', 'to_json VALUE [INDENT]', [1, 2], ([v, indent]) =>
-    JSON.stringify(v, null, typeof indent === 'number' ? indent : undefined),
+    pythonJson(v, typeof indent === 'number' && indent >= 0 ? { indent: Math.min(indent, 100) } : {}),
   ),
-  define('to_nice_json', 'to_nice_json VALUE', [1, 1], ([v]) => JSON.stringify(v, null, 2)),
-  define('to_yaml', 'to_yaml VALUE', [1, 1], ([v]) => yamlStringify(v).trimEnd()),
-  define('to_nice_yaml', 'to_nice_yaml VALUE', [1, 1], ([v]) => yamlStringify(v, { indent: 2 }).trimEnd()),
+  define('to_nice_json', 'to_nice_json VALUE [INDENT]', [1, 2], ([v, indent]) =>
+    pythonJson(v, { indent: typeof indent === 'number' && indent >= 0 ? Math.min(indent, 100) : 4, sortKeys: true }),
+  ),
+  define('to_yaml', 'to_yaml VALUE', [1, 1], ([v]) => pythonYaml(v, false)),
+  define('to_nice_yaml', 'to_nice_yaml VALUE [INDENT]', [1, 2], ([v, indent]) =>
+    pythonYaml(v, true, typeof indent === 'number' && indent >= 1 && indent <= 9 ? indent : 4),
+  ),
   define('from_json', 'from_json TEXT', [1, 1], ([s]) => parseText('from_json', s, JSON.parse)),
   define('from_yaml', 'from_yaml TEXT', [1, 1], ([s]) => parseText('from_yaml', s, (t) => yamlParse(t, { maxAliasCount: 100 }))),
 ];

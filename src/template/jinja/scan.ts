@@ -119,7 +119,7 @@ function classify(tokens: Token[], hasBlockParams: boolean): Classified | null {
   if (inlineIf) {
     return { token: inlineIf, message: 'Jinja inline "if … else" is not Handlebars: use the ternary helper', example: 'e.g. (ternary condition "yes" "no")' };
   }
-  const arithmetic = at((t, i) => i > 0 && (isOp(t, ...ARITHMETIC_OPS) || (t.kind === 'word' && !t.glued && (t.text === '-' || t.text === '/'))));
+  const arithmetic = at((t, i) => i > 0 && (isOp(t, ...ARITHMETIC_OPS) || (t.kind === 'word' && !t.glued && (t.text === '-' || t.text === '/' || t.text === '//'))));
   if (arithmetic) {
     return { token: arithmetic, message: `Jinja operator "${arithmetic.text}" is not Handlebars: use add, sub, mul, div, mod or concat`, example: 'e.g. (add n 1), (concat a "-" b)' };
   }

@@ -45,11 +45,29 @@ test('roles from installed npm packages, plain and scoped, found by walking up n
   assert.equal(roles[1]!.role!.path, join(root, 'node_modules/@acme/infra/roles/sentinel'));
 });
 
-test('a role reference may be a path; ".." escaping is refused', async () => {
+test('a role reference may be a path, also one going up with ".." (relative to the playbook, as in Ansible)', async () => {
   const root = project({ 'site.yml': '- hosts: all\n  roles: [vendor/redis]\n', ...role('vendor/redis', 'by-path') });
   assert.equal(firstMsg((await load(root)).plays[0]!.roles[0]!), 'by-path');
-  const bad = project({ 'site.yml': '- hosts: all\n  roles: [../outside]\n' });
-  assert.match((await problemsOf(bad))[0]!.message, /reaches outside its folder/);
+  const shared = project({ 'play/site.yml': '- hosts: all\n  roles: [../shared/roles/common]\n', ...role('shared/roles/common', 'shared'), ...role('play/roles/shared/roles/common', 'wrong') });
+  const roles = (await load(shared, 'play/site.yml')).plays[0]!.roles;
+  assert.equal(firstMsg(roles[0]!), 'shared');
+  assert.equal(roles[0]!.role!.name, 'common');
+  const [p] = await problemsOf(project({ 'site.yml': '- hosts: all\n  roles: [../outside]\n' }));
+  assert.equal(p!.message, 'role "../outside" not found');
+});
+
+test('defaults/main/ and vars/main/ may be folders of files, merged in name order', async () => {
+  const root = project({
+    'site.yml': '- hosts: all\n  roles: [r]\n',
+    ...role('roles/r', 'r'),
+    'roles/r/defaults/main/a.yml': 'one: 1\nboth: a\n',
+    'roles/r/defaults/main/b.yaml': 'two: 2\nboth: b\n',
+    'roles/r/defaults/main/README.md': 'not vars',
+    'roles/r/vars/main/x.yml': 'v: 1\n',
+  });
+  const r = (await load(root)).plays[0]!.roles[0]!.role!;
+  assert.deepEqual(r.defaults, { one: 1, two: 2, both: 'b' });
+  assert.deepEqual(r.vars, { v: 1 });
 });
 
 test('dependencies run before the role, once per distinct params, with vars, defaults and params', async () => {
@@ -68,8 +86,11 @@ test('dependencies run before the role, once per distinct params, with vars, def
     ...role('roles/base', 'base'),
   });
   const play = (await load(root)).plays[0]!;
-  // `common` with no params already ran as app's dependency: deduped; with port: 2 it runs again.
-  assert.equal(play.roles.length, 2);
+  // `common` with no params is app's dependency again: kept, sharing the instance, for the run-time dedupe.
+  assert.equal(play.roles.length, 3);
+  assert.equal(play.roles[1]!.role, (play.roles[0]!.block[0] as Block).role);
+  assert.equal(play.roles[1]!.roleOnce, true);
+  assert.notEqual(play.roles[2]!.role, play.roles[1]!.role);
   const app = play.roles[0]!;
   const [common, base, appTask] = app.block as [Block, Block, Task];
   assert.deepEqual([firstMsg(common), firstMsg(base), appTask.args.msg], ['common', 'base', 'app']);
@@ -79,12 +100,23 @@ test('dependencies run before the role, once per distinct params, with vars, def
   assert.deepEqual(app.role!.vars, { app_user: 'www' });
   assert.deepEqual(app.role!.dependencies.map((d) => d.name), ['common', 'base']);
   assert.equal(common.role!.parent!.name, 'app');
-  assert.deepEqual(play.roles[1]!.role!.params, { port: 2 });
+  assert.deepEqual(play.roles[2]!.role!.params, { port: 2 });
 });
 
 test('allow_duplicates lets the same role run twice', async () => {
   const root = project({ 'site.yml': '- hosts: all\n  roles: [r, r]\n', ...role('roles/r', 'r'), 'roles/r/meta/main.yml': 'allow_duplicates: true\n' });
-  assert.equal((await load(root)).plays[0]!.roles.length, 2);
+  const roles = (await load(root)).plays[0]!.roles;
+  assert.equal(roles.length, 2);
+  assert.deepEqual(roles.map((b) => b.roleOnce), [undefined, undefined]);
+  assert.notEqual(roles[0]!.role, roles[1]!.role);
+});
+
+test('a repeated reference with other tags, when or vars is a distinct role instance (Ansible\'s role cache key)', async () => {
+  const root = project({ 'site.yml': '- hosts: all\n  roles: [r, {role: r, tags: [t]}, {role: r, when: x}, {role: r, vars: {a: 1}}, {role: r, a: 1}, r]\n', ...role('roles/r', 'r') });
+  const roles = (await load(root)).plays[0]!.roles;
+  assert.equal(roles.length, 6);
+  assert.equal(new Set(roles.map((b) => b.role)).size, 5);
+  assert.equal(roles[5]!.role, roles[0]!.role);
 });
 
 test('cyclic dependencies are reported with the chain', async () => {

@@ -124,3 +124,45 @@ test('check of a 2,000-task playbook worth of strings is fast', () => {
   const ms = performance.now() - start;
   assert.ok(ms < 1500, `8,000 checks took ${ms.toFixed(0)} ms`);
 });
+
+test('hints follow Jinja precedence, Python string escapes, result tests, and render what Ansible renders', () => {
+  const data = {
+    xs: ['a', 'b', 'c'], s: 'Hello World', n: 6379, r: { failed: false, changed: true }, skipped: { skipped: true },
+    hv: { r1: { ansible_host: '10.1.1.1' } }, item: 'r1', nums: [3, 1, 2], conf: { a: 1, b: 2 },
+  };
+  // [Jinja, hint, what ansible-core 2.14 renders for the same data]
+  const table: Array<[string, string, unknown]> = [
+    ['{{ xs | length > 2 }}', 'write {{gt (length xs) 2}}', true],
+    ['{{ xs | map("upper") | list | length == 3 and n > 1 }}', '', undefined],
+    [`{{ s | regex_replace('^(\\\\w+) (\\\\w+)$', '\\\\2 \\\\1') }}`, 'write {{regex_replace s "^(\\w+) (\\w+)$" "\\2 \\1"}}', 'World Hello'],
+    [`{{ s | regex_search('W\\\\w+') }}`, 'write {{regex_search s "W\\w+"}}', 'World'],
+    [`{{ s | replace('o', "'") }}`, `write {{replace s "o" "'"}}`, "Hell' W'rld"],
+    [`{{ s | replace('o', '"') }}`, `write {{replace s "o" '"'}}`, 'Hell" W"rld'],
+    ['{{ n - 1 - 1 }}', 'write {{sub (sub n 1) 1}}', 6377],
+    ["{{ 'a' ~ n | string ~ 'b' }}", 'write {{concat (concat "a" (string n)) "b"}}', 'a6379b'],
+    ['{{ r is failed }}', 'write {{default r.failed false}}', false],
+    ['{{ r is not failed }}', 'write {{not (default r.failed false)}}', true],
+    ['{{ r is succeeded }}', 'write {{not (default r.failed false)}}', true],
+    ['{{ r is changed }}', 'write {{default r.changed false}}', true],
+    ['{{ skipped is skipped }}', 'write {{default skipped.skipped false}}', true],
+    ['{{ skipped is changed }}', 'write {{default skipped.changed false}}', false],
+    ["{{ xs[-1] }}", 'write {{last xs}}', 'c'],
+    ['{{ range(1, 4) | list }}', 'write {{range 1 4}}', [1, 2, 3]],
+    ['{{ nums | sum }}', 'write {{sum nums}}', 6],
+    ['{{ conf | to_nice_yaml | indent(2) }}', 'write {{indent (to_nice_yaml conf) 2}}', 'a: 1\n  b: 2\n'],
+    ['{{ conf | to_nice_yaml(indent=2) | indent(width=4, first=True) }}', '', undefined],
+  ];
+  for (const [jinja, hint, rendered] of table) {
+    const problems = engine.check(jinja, pos);
+    assert.equal(problems.length, 1, jinja);
+    if (hint === '') continue;
+    assert.equal(problems[0]!.hint, hint, jinja);
+    assert.deepEqual(engine.render(hint.slice('write '.length), data, pos), rendered, hint);
+  }
+  assert.equal(
+    engine.check("{{ hv[item].ansible_host }}", pos)[0]!.hint,
+    'write {{lookup (lookup hv item) "ansible_host"}}',
+  );
+  assert.equal(engine.render('{{lookup (lookup hv item) "ansible_host"}}', data, pos), '10.1.1.1');
+  assert.match(one('{{ n // 2 }}').message, /Jinja operator "\/\/" is not Handlebars/);
+});

@@ -62,8 +62,11 @@ const cases: Array<[string, unknown]> = [
   ['regex_replace "a1b22" "[0-9]+" "#"', 'a#b#'],
   ['regex_search "version 7.2.4" "[0-9.]+"', '7.2.4'],
   ['regex_search "none" "[0-9]+"', null],
-  ['to_json conf', '{"maxmemory":"1gb","bind":"0.0.0.0"}'],
-  ['to_yaml conf', 'maxmemory: 1gb\nbind: 0.0.0.0'],
+  // Python's json.dumps and PyYAML, as Ansible writes them (checked against ansible-core 2.14).
+  ['to_json conf', '{"maxmemory": "1gb", "bind": "0.0.0.0"}'],
+  ['to_yaml conf', '{bind: 0.0.0.0, maxmemory: 1gb}\n'],
+  ['sum list', 9],
+  ['sum (list (dict n=1) (dict n=2)) attribute="n"', 3],
   ['from_json "{\\"a\\": [1]}"', { a: [1] }],
   ['int "42"', 42],
   ['int "4.9"', 4],
@@ -162,4 +165,29 @@ test('helperNames lists every helper, including the block helpers', () => {
   for (const name of ['default', 'eq', 'select', 'map', 'env', 'file', 'lookup', 'if', 'each', 'quote']) {
     assert.ok(helperNames.includes(name), name);
   }
+});
+
+// Expected texts below are what ansible-core 2.14 renders for the same data with the Jinja filter.
+test('to_json, to_nice_json, to_yaml and to_nice_yaml write what Ansible writes', () => {
+  const data = { d: { b: 1, a: [1, 2], c: { x: 'y' }, s: 'héllo', e: [], yes: 'yes' }, xs: ['a', 'b'] };
+  const r = (t: string): unknown => engine.render(t, data, pos);
+  assert.equal(r('{{to_json d}}'), '{"b": 1, "a": [1, 2], "c": {"x": "y"}, "s": "h\\u00e9llo", "e": [], "yes": "yes"}');
+  assert.equal(r('{{to_nice_json d}}'), '{\n    "a": [\n        1,\n        2\n    ],\n    "b": 1,\n    "c": {\n        "x": "y"\n    },\n    "e": [],\n    "s": "h\\u00e9llo",\n    "yes": "yes"\n}');
+  assert.equal(r('{{to_yaml d}}'), "a: [1, 2]\nb: 1\nc: {x: y}\ne: []\ns: héllo\n'yes': 'yes'\n");
+  assert.equal(r('{{to_nice_yaml d}}'), "a:\n- 1\n- 2\nb: 1\nc:\n    x: y\ne: []\ns: héllo\n'yes': 'yes'\n");
+  assert.equal(r('{{to_yaml xs}}'), '[a, b]\n');
+  assert.equal(r('{{to_nice_yaml xs}}'), '- a\n- b\n');
+  assert.equal(r('{{to_nice_yaml (list (dict b=1 a=(list 1 2)) (list 3 (list 4)))}}'), '-   a:\n    - 1\n    - 2\n    b: 1\n-   - 3\n    -   - 4\n');
+  assert.equal(r('{{to_yaml (list (dict b=1 a=(list 1 2)) (list 3 (list 4)))}}'), '- a: [1, 2]\n  b: 1\n- - 3\n  - [4]\n');
+  assert.equal(r('{{to_yaml "abc"}}'), 'abc\n...\n');
+  // A multi-line string stays valid YAML at any depth (PyYAML folds it differently; the value is the same).
+  assert.deepEqual(engine.render('{{from_yaml (to_nice_yaml d)}}', { d: { k: { m: 'line1\nline2' } } }, pos), { k: { m: 'line1\nline2' } });
+});
+
+test('indent (Jinja\'s | indent) leaves the first line and blank lines alone unless asked', () => {
+  const text = { t: 'a\nb\n\nc\n' };
+  assert.equal(engine.render('{{indent t 2}}', text, pos), 'a\n  b\n\n  c\n');
+  assert.equal(engine.render('{{indent t}}', text, pos), 'a\n    b\n\n    c\n');
+  assert.equal(engine.render('{{indent t 2 first=true blank=true}}', text, pos), '  a\n  b\n  \n  c\n  ');
+  assert.equal(engine.render('conf:\n  {{indent (to_nice_yaml d) 2}}', { d: { a: 1, b: 2 } }, pos), 'conf:\n  a: 1\n  b: 2\n');
 });
