@@ -2,6 +2,7 @@
 // The CLI as one ES module: start-up reads one file instead of hundreds (measured: --syntax-check 0.31 s → 0.15 s).
 // It replaces tsc's dist/cli/main.js at the same depth, so paths relative to it (package.json, roles/) still hold.
 // ssh2 and ioredis stay external: they are loaded only when a run connects to a host or to Redis.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
@@ -16,3 +17,6 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
+
+// tsc's map describes the unbundled main.js this bundle replaced; shipped, it would point debuggers at wrong lines.
+rmSync('dist/cli/main.js.map', { force: true });

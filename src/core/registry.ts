@@ -100,9 +100,12 @@ export interface ModuleDefinition<S extends JSONSchema = JSONSchema, Current = u
   oncePerBatch?: boolean;
   /** Steers the run without a result of its own (meta): no result line, not counted in the recap, as in Ansible. */
   unreported?: boolean;
-  read(ctx: ModuleContext, args: FromSchema<S>): Promise<Current>;
-  plan(current: Current, args: FromSchema<S>): Plan;
-  apply?(ctx: ModuleContext, plan: Plan, args: FromSchema<S>, current: Current): Promise<ApplyResult | void>;
+  // NoInfer: S comes from `schema` alone. Letting TypeScript also infer it through the callbacks' `args` made
+  // defineModule({ schema, read(ctx, args) {…} }) without explicit type arguments (the README's example) fail
+  // with TS2589 "type instantiation is excessively deep".
+  read(ctx: ModuleContext, args: NoInfer<FromSchema<S>>): Promise<Current>;
+  plan(current: Current, args: NoInfer<FromSchema<S>>): Plan;
+  apply?(ctx: ModuleContext, plan: Plan, args: NoInfer<FromSchema<S>>, current: Current): Promise<ApplyResult | void>;
 }
 
 /** The erased form the registry stores; modules are written against the typed form. */

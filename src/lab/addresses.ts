@@ -70,3 +70,24 @@ export function hostNames(hosts: number | readonly string[] | undefined, light: 
 export function vethName(address: string): string {
   return `${NAME_PREFIX}-v${address.split('.')[3]}`;
 }
+
+/**
+ * What on this machine already uses the lab's /24 (from `ip -4 -o addr show` and `ip -4 route show`): an interface
+ * address or a route inside it. The lab would take such a network over (another lab's bridge, a real LAN chosen by
+ * --subnet), so `up` refuses. Wider routes (a 10.0.0.0/8 VPN, the default route) are fine: the lab's /24 is more
+ * specific and stays on this machine, which is the point.
+ */
+export function subnetConflicts(subnet: Subnet, addrText: string, routeText: string): string[] {
+  const inside = (ip: string | undefined): boolean => !!ip && ip.startsWith(`${subnet.prefix}.`);
+  const found: string[] = [];
+  for (const line of addrText.split('\n')) {
+    const m = /^\d+:\s+(\S+)\s+inet\s+([\d.]+)\//.exec(line);
+    if (m && inside(m[2])) found.push(`address ${m[2]} on ${m[1]}`);
+  }
+  for (const line of routeText.split('\n')) {
+    const m = /^(?:\S+\s+)?([\d.]+)(?:\/(\d+))?\s/.exec(line.trim() + ' ');
+    if (!m || !inside(m[1]) || (m[2] !== undefined && Number(m[2]) < 24)) continue;
+    found.push(`route ${line.trim()}`);
+  }
+  return found;
+}

@@ -91,7 +91,7 @@ export async function labMain(argv: string[]): Promise<number> {
         }
         process.stdout.write(`lab: ${status.up ? 'up' : 'degraded'} (${status.state.light ? 'light' : 'full'}, ${status.state.subnet})\n`);
         for (const h of status.hosts) {
-          process.stdout.write(`  ${h.name.padEnd(14)} ${h.address.padEnd(15)} ${h.reachable ? 'reachable' : h.running ? 'running, ssh not answering' : 'stopped'}\n`);
+          process.stdout.write(`  ${h.name.padEnd(14)} ${h.address.padEnd(15)} ${h.reachable ? 'reachable' : !h.running ? 'stopped' : !h.netns ? 'running, network namespace gone (run `lab up` to rebuild)' : 'running, ssh not answering'}\n`);
         }
         return status.up ? 0 : 1;
       }
@@ -99,7 +99,10 @@ export async function labMain(argv: string[]): Promise<number> {
         try {
           process.stdout.write(readFileSync(labInventoryPath(), 'utf8'));
           return 0;
-        } catch {
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EACCES') {
+            throw new LabError(`cannot read ${labInventoryPath()}: permission denied (the lab belongs to root; run this with sudo)`);
+          }
           throw new LabError('no lab inventory: the lab is down (run `run-playbook lab up`)');
         }
       }

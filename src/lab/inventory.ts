@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { stringify } from 'yaml';
+import { STATE_FILE } from './paths.js';
 import type { LabState } from './state.js';
 
 export function renderInventory(state: LabState): string {
@@ -13,6 +14,9 @@ export function renderInventory(state: LabState): string {
   const vars: Record<string, string | number | boolean> = {
     // run-playbook checks the lab's bridge and the host's namespace exist before it connects to a host marked so.
     run_playbook_lab: true,
+    // Which lab: the guard reads this state, not the one RUN_PLAYBOOK_LAB_ID names in the caller's environment
+    // (without it, lab 5's inventory run from a shell without the variable was refused as "no lab is up").
+    run_playbook_lab_state: STATE_FILE,
     ansible_user: 'root',
     ansible_ssh_private_key_file: state.keyPath,
     run_playbook_known_hosts: state.knownHostsPath,

@@ -3,21 +3,21 @@
  * crashed run left, records every object in the state as it makes it, and undoes a half-built lab when a step fails.
  * `down` removes exactly what the state lists, then sweeps lab-named objects a crash left unrecorded.
  */
-import { readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LabError } from '../core/errors.js';
-import { hostAddress, hostNames, parseSubnet, vethName } from './addresses.js';
+import { hostAddress, hostNames, parseSubnet, subnetConflicts, vethName, type Subnet } from './addresses.js';
 import { startAptCache } from './aptcache.js';
 import { ensureBase, type BaseImage } from './base.js';
 import { mapLimit } from './concurrency.js';
 import { ensurePackages } from './deps.js';
-import { attempt } from './exec.js';
+import { attempt, run } from './exec.js';
 import { labMounts, mountHostRoot, personalizeHost, removeFullHost, startFullHost } from './host.js';
 import { startFileServer } from './http.js';
 import { writeInventory } from './inventory.js';
 import { prepareLightHosts, removeLightHost, removePrivsepDir, startLightHost } from './light.js';
 import { addNat, createBridge, createHostNetwork, enableForwarding, removeHostNetwork, removeNetwork, sweepNetwork } from './network.js';
-import { BRIDGE_NAME, HOSTS_DIR, NAME_PREFIX, NAT_COMMENT, INVENTORY_FILE, KNOWN_HOSTS_FILE, LIGHT_DIR, LOG_DIR, RUN_DIR, STATE_FILE, netnsName } from './paths.js';
+import { BRIDGE_NAME, HOSTS_DIR, HOSTS_PARENT_DIR, NAME_PREFIX, NAT_COMMENT, INVENTORY_FILE, KNOWN_HOSTS_FILE, LIGHT_DIR, LOG_DIR, RUN_DIR, STATE_FILE, netnsName } from './paths.js';
 import { assertCanRunLab } from './preflight.js';
 import { commandLine, isAlive, stopProcess, waitReaped } from './processes.js';
 import { ensureRedisSource } from './redisSource.js';
@@ -59,6 +59,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
   }
   if (existing) log('clearing the previous lab first');
   await teardown(existing);
+  await assertSubnetFree(subnet);
 
   await ensurePackages(log);
   const [base, redis, key] = await Promise.all([light ? undefined : ensureBase(log), ensureRedisSource(log), ensureLabKey()]);
@@ -104,6 +105,15 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
   }
 }
 
+/** After our own teardown, anything still on the lab's /24 belongs to someone else (another lab, a real network). */
+async function assertSubnetFree(subnet: Subnet): Promise<void> {
+  const [addrs, routes] = await Promise.all([run('ip', ['-4', '-o', 'addr', 'show']), run('ip', ['-4', 'route', 'show', 'table', 'all'])]);
+  const conflicts = subnetConflicts(subnet, addrs.stdout, routes.stdout);
+  if (conflicts.length > 0) {
+    throw new LabError(`the lab subnet ${subnet.cidr} is already in use on this machine (${conflicts.slice(0, 2).join('; ')}${conflicts.length > 2 ? `; ${conflicts.length - 2} more` : ''}): choose another with --subnet`);
+  }
+}
+
 async function upFull(state: LabState, base: BaseImage, publicKey: string): Promise<void> {
   state.aptCache = await startAptCache(state.bridgeAddress);
   saveState(state);
@@ -139,15 +149,19 @@ export interface HostHealth {
   name: string;
   address: string;
   running: boolean;
+  /** False when the host's /run/netns entry is gone: assertLabTarget refuses it, so it is not usable either. */
+  netns: boolean;
   reachable: boolean;
 }
 
 export async function labHealth(state: LabState): Promise<HostHealth[]> {
   return mapLimit(state.hosts, 25, async (h) => {
     const running = h.pid !== undefined && isAlive(h.pid);
+    // Without this, status said "reachable" and `up` reused a lab whose every run the guard then refused.
+    const netns = existsSync(`/run/netns/${h.netns}`);
     // a second look before calling a host down: a busy machine can miss one banner, and "down" means a full rebuild
-    const banner = running ? ((await probe(h.address, h.port, 2000)) ?? (await probe(h.address, h.port, 4000))) : undefined;
-    return { name: h.name, address: h.address, running, reachable: !!banner?.startsWith('SSH-') };
+    const banner = running && netns ? ((await probe(h.address, h.port, 2000)) ?? (await probe(h.address, h.port, 4000))) : undefined;
+    return { name: h.name, address: h.address, running, netns, reachable: !!banner?.startsWith('SSH-') };
   });
 }
 
@@ -193,7 +207,8 @@ async function teardown(state: LabState | undefined): Promise<string[]> {
   rmSync(join(RUN_DIR, 'apt-cacher-ng'), { recursive: true, force: true });
   rmSync(LOG_DIR, { recursive: true, force: true });
   removeState();
-  for (const dir of [RUN_DIR, HOSTS_DIR]) removeIfEmpty(dir);
+  // the parent too: `down` left an empty /var/lib/run-playbook-lab-N behind
+  for (const dir of [RUN_DIR, HOSTS_DIR, HOSTS_PARENT_DIR]) if (dir) removeIfEmpty(dir);
   await waitReaped(stopped);
   return problems;
 }

@@ -103,12 +103,20 @@ export async function sweepNetwork(): Promise<string[]> {
   for (const [table, chain] of [['nat', 'POSTROUTING'], ['filter', 'FORWARD']] as const) {
     const listed = await run('iptables', ['-w', '-t', table, '-S', chain]);
     for (const line of listed.stdout.split('\n')) {
-      if (!line.includes(`--comment ${NAT_COMMENT}`)) continue;
+      if (!isLabRule(line)) continue;
       const spec = splitRule(line.replace(/^-A \S+ /, ''));
       push(problems, await attempt('iptables', ['-w', '-t', table, '-D', chain, ...spec]));
     }
   }
   return problems;
+}
+
+/**
+ * The comment must match as a whole word: the default lab's `run-playbook-lab` is a prefix of lab 4's
+ * `run-playbook-lab-4`, and a substring test made the default lab's sweep delete the other labs' NAT rules.
+ */
+export function isLabRule(line: string, comment: string = NAT_COMMENT): boolean {
+  return splitRule(line).some((word, i, words) => word === comment && words[i - 1] === '--comment');
 }
 
 /** `iptables -S` quotes comments containing spaces; ours has none, so whitespace splitting is exact for lab rules. */

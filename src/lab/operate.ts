@@ -3,6 +3,7 @@
  * (run a command inside a host, stop and start it, cut and restore its network).
  */
 import { existsSync } from 'node:fs';
+import { basename, isAbsolute } from 'node:path';
 import { LabError } from '../core/errors.js';
 import { parseSubnet, isInSubnet } from './addresses.js';
 import type { ExecResult } from './exec.js';
@@ -36,9 +37,13 @@ export function labInventoryPath(): string {
 /**
  * Throws unless `address` is a lab host whose namespace and the lab bridge exist right now: a packet meant for a
  * lab host must never leave for a real network because the lab is gone and the address is routed elsewhere.
+ * `statePath` is the lab's own state file (the inventory's `run_playbook_lab_state`); default: this process's lab.
  */
-export function assertLabTarget(address: string): void {
-  const state = readState();
+export function assertLabTarget(address: string, statePath?: string): void {
+  if (statePath !== undefined && !(isAbsolute(statePath) && basename(statePath) === 'state.json')) {
+    throw new LabError(`refusing to connect to ${address}: run_playbook_lab_state '${statePath}' is not a lab state file`);
+  }
+  const state = readState(statePath);
   if (!state) throw new LabError(`refusing to connect to ${address}: no lab is up (run \`run-playbook lab up\`)`);
   if (!isInSubnet(parseSubnet(state.subnet), address)) throw new LabError(`refusing to connect to ${address}: it is outside the lab subnet ${state.subnet}`);
   const host = state.hosts.find((h) => h.address === address);

@@ -20,6 +20,8 @@ const suffix = LAB_ID ? `-${LAB_ID}` : '';
 
 export const RUN_DIR = process.env.RUN_PLAYBOOK_LAB_RUN_DIR ?? `/run/run-playbook-lab${suffix}`;
 export const HOSTS_DIR = process.env.RUN_PLAYBOOK_LAB_HOSTS_DIR ?? `/var/lib/run-playbook-lab${suffix}/hosts`;
+/** The folder the lab made around HOSTS_DIR (removed by `down` once empty); none when the caller chose HOSTS_DIR. */
+export const HOSTS_PARENT_DIR: string | undefined = process.env.RUN_PLAYBOOK_LAB_HOSTS_DIR ? undefined : `/var/lib/run-playbook-lab${suffix}`;
 export const CACHE_DIR = process.env.RUN_PLAYBOOK_LAB_CACHE ?? '/var/cache/run-playbook/lab';
 
 export const STATE_FILE = join(RUN_DIR, 'state.json');

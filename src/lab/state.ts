@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { LabError } from '../core/errors.js';
 import { STATE_FILE } from './paths.js';
 
 export type HostKind = 'full' | 'light';
@@ -66,8 +67,16 @@ export interface LabState {
 }
 
 export function readState(path: string = STATE_FILE): LabState | undefined {
+  let text: string;
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as LabState;
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    // Unreadable is not absent: a non-root `lab status` used to say "down" about a running lab.
+    if ((e as NodeJS.ErrnoException).code === 'EACCES') throw new LabError(`cannot read the lab's state ${path}: permission denied (the lab belongs to root; run this with sudo)`);
+    return undefined;
+  }
+  try {
+    const parsed = JSON.parse(text) as LabState;
     return parsed.version === 1 ? parsed : undefined;
   } catch {
     return undefined;

@@ -34,5 +34,6 @@ function hostKeyCheckingOption(options: RunPlaybookOptions): Pick<ConnectOptions
 export async function labGuard(host: string, vars: Vars): Promise<void> {
   if (vars.run_playbook_lab !== true) return;
   const { assertLabTarget } = await import('../lab/operate.js');
-  assertLabTarget(String(vars.ansible_host ?? host));
+  const statePath = typeof vars.run_playbook_lab_state === 'string' ? vars.run_playbook_lab_state : undefined;
+  assertLabTarget(String(vars.ansible_host ?? host), statePath);
 }

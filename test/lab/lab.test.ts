@@ -7,11 +7,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertLabTarget, labDown, labStatus } from '../../src/lab/index.js';
 import { readState } from '../../src/lab/state.js';
-import { LOG_DIR } from '../../src/lab/paths.js';
+import { HOSTS_PARENT_DIR, LOG_DIR, NAME_PREFIX, NAT_COMMENT, RUN_DIR } from '../../src/lab/paths.js';
+import { isLabRule } from '../../src/lab/network.js';
 import { useLab, type LabHandle } from './harness.js';
 
 let lab: LabHandle;
@@ -72,7 +74,8 @@ function machineFirewall(): string {
   const dump = spawnSync('iptables-save', [], { encoding: 'utf8' }).stdout;
   return dump
     .split('\n')
-    .filter((l) => !l.startsWith('#'))
+    // other labs (RUN_PLAYBOOK_LAB_ID) add and remove their own rules meanwhile; those are not this host's doing
+    .filter((l) => !l.startsWith('#') && !/--comment "?run-playbook-lab/.test(l))
     .map((l) => l.replace(/\[\d+:\d+\]/g, ''))
     .join('\n');
 }
@@ -177,14 +180,34 @@ test('a host whose network is cut times out instead of hanging, and recovers', a
   assert.equal(back.stdout, 'redisslave1\n', back.stderr);
 });
 
+function subnetPrefix(): string {
+  const state = readState();
+  assert.ok(state);
+  return state.subnet.replace(/\.0\/24$/, '');
+}
+
+test('the lab inventory works from a shell whose RUN_PLAYBOOK_LAB_ID names another lab (the guard reads its own state)', () => {
+  const playbook = join(scratch, 'guard.yml');
+  writeFileSync(playbook, '- hosts: redismaster\n  gather_facts: false\n  tasks:\n    - command: hostname\n');
+  const other = process.env.RUN_PLAYBOOK_LAB_ID === '9' ? '8' : '9';
+  const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, playbook, '-i', lab.inventoryPath], {
+    encoding: 'utf8',
+    env: { ...process.env, RUN_PLAYBOOK_LAB_ID: other },
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stdout, /refusing to connect/);
+});
+
 test('the lab refuses targets outside itself', () => {
   assert.throws(() => assertLabTarget('192.168.32.10'), /outside the lab subnet/);
-  assert.throws(() => assertLabTarget('10.213.37.250'), /no lab host/);
+  assert.throws(() => assertLabTarget(`${subnetPrefix()}.250`), /no lab host/);
   assert.doesNotThrow(() => assertLabTarget(address('redismaster')));
 });
 
 test('the Redis tarball is served from the bridge with its upstream top folder', async () => {
-  assert.match(lab.redisUrl, /^http:\/\/10\.213\.37\.1:\d+\/redis_\d+\.\d+\.\d+\.orig\.tar\.gz$/);
+  assert.match(lab.redisUrl, new RegExp(`^http://${subnetPrefix().replace(/\./g, '\\.')}\\.1:\\d+/redis_\\d+\\.\\d+\\.\\d+\\.orig\\.tar\\.gz$`));
   const version = /redis_(\d+\.\d+\.\d+)\.orig/.exec(lab.redisUrl)?.[1];
   const top = await inHost('redismaster', `python3 -c "import urllib.request,tarfile,io; t=tarfile.open(fileobj=io.BytesIO(urllib.request.urlopen('${lab.redisUrl}').read())); print(t.getnames()[0].split('/')[0])"`);
   assert.equal(top.trim(), `redis-${version}`);
@@ -195,17 +218,23 @@ test('lab down leaves no netns, mount, process, link or firewall rule behind', a
   const state = readState();
   assert.ok(state);
   await labDown();
+  // This lab's names only: other labs (RUN_PLAYBOOK_LAB_ID) may be up on the same machine meanwhile.
+  const ours = new RegExp(`\\b${NAME_PREFIX}[-0]`);
   const netns = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
-  assert.doesNotMatch(netns, /rplab/);
+  assert.doesNotMatch(netns, ours);
   const mounts = readFileSync('/proc/mounts', 'utf8');
-  assert.doesNotMatch(mounts, /run-playbook-lab|rplab/);
+  assert.doesNotMatch(mounts, ours);
+  assert.equal(mounts.includes(`${state.hosts[0].hostDir ?? RUN_DIR}`), false);
   const leftovers = spawnSync('ps', ['-eo', 'pid,stat,args'], { encoding: 'utf8' })
     .stdout.split('\n')
-    .filter((l) => /systemd-nspawn|apt-cacher-ng|run-playbook-lab|rplab-/.test(l));
+    .filter((l) => ours.test(l) || l.includes(`${RUN_DIR}/`) || l.includes(`${NAT_COMMENT}-http`));
   assert.deepEqual(leftovers, [], 'lab processes left running');
   const links = spawnSync('ip', ['-o', 'link'], { encoding: 'utf8' }).stdout;
-  assert.doesNotMatch(links, /rplab/);
-  assert.doesNotMatch(spawnSync('iptables-save', [], { encoding: 'utf8' }).stdout, /run-playbook-lab/);
+  assert.doesNotMatch(links, ours);
+  const rules = spawnSync('iptables-save', [], { encoding: 'utf8' }).stdout.split('\n').filter((l) => isLabRule(l));
+  assert.deepEqual(rules, [], 'lab firewall rules left behind');
+  assert.equal(existsSync(RUN_DIR), false, `${RUN_DIR} left behind`);
+  if (HOSTS_PARENT_DIR) assert.equal(existsSync(HOSTS_PARENT_DIR), false, `${HOSTS_PARENT_DIR} left behind`);
   if (state.ipForwardBefore !== undefined) {
     assert.equal(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim(), state.ipForwardBefore);
   }
