@@ -63,7 +63,7 @@ export function instantiateRole(ctx: LoadContext, play: PlayState, req: RoleRequ
   const siblingDir = req.parent ? join(req.parent.path, '..') : undefined;
   const lookup = searchRole(name, { playbookDir: ctx.playbookDir, cwd, rolesPath, ...(bundledRolesDir ? { bundledRolesDir } : {}), ...(siblingDir ? { siblingDir } : {}) });
   if (!lookup.ok) {
-    ctx.add(req.pos, `role "${name}" not found`, `looked in: ${lookup.searched.map((s) => relative(cwd, s) || s).join(', ')}`);
+    ctx.add(req.pos, `role "${name}" not found`, `looked in: ${[...new Set(lookup.searched.map((s) => relative(cwd, s) || s))].join(', ')}`);
     return undefined;
   }
   const path = lookup.path;
