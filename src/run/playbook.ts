@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Inventory, Playbook, Vars } from '../core/model.js';
-import type { ModuleRegistry } from '../core/registry.js';
+import type { AnyModule, ModuleRegistry } from '../core/registry.js';
 import type { HostStats, RunEvent } from '../core/events.js';
 import type { HostState } from './hostState.js';
 import { loadPlaybook, type LoadPlaybookOptions } from '../load/playbook.js';
@@ -40,9 +40,12 @@ export function registryFor(options: Pick<RunPlaybookOptions, 'registry' | 'modu
  * loadPlaybook for API users: the built-in modules, the standard template engine, the bundled roles and
  * RUN_PLAYBOOK_ROLES_PATH unless told otherwise.
  */
-export function loadPlaybookFiles(files: string | string[], opts: Partial<LoadPlaybookOptions> = {}): Promise<Playbook> {
+/** The API's loadPlaybook: defaults for everything; `modules` adds custom modules as runPlaybook's option does. */
+export function loadPlaybookFiles(files: string | string[], opts: Partial<LoadPlaybookOptions> & { modules?: AnyModule[] } = {}): Promise<Playbook> {
+  const registry = opts.registry ?? createDefaultRegistry();
+  for (const m of opts.modules ?? []) registry.register(m);
   return loadPlaybook(files, {
-    registry: opts.registry ?? createDefaultRegistry(),
+    registry,
     templates: opts.templates ?? createTemplateEngine(),
     rolesPath: opts.rolesPath ?? (process.env.RUN_PLAYBOOK_ROLES_PATH ?? '').split(':').filter(Boolean),
     bundledRolesDir: opts.bundledRolesDir ?? bundledRolesDir,
@@ -111,7 +114,7 @@ export async function runPlaybook(options: RunPlaybookOptions, loaded?: Loaded):
     playbookDirs: loadVarsDirs(playbook.dir),
     registry,
     templates,
-    pool: new ConnectionPool(connectOptionsFrom(options), labGuard, options.connect),
+    pool: new ConnectionPool(connectOptionsFrom(options), labGuard, options.connect, killSignal),
     extraVars: (options.extraVars ?? {}) as Vars,
     hosts: new Map(),
     forks: createLimit(options.forks ?? 50),

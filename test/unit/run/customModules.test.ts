@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { defineModule } from '../../../src/core/registry.js';
 import { SourceError } from '../../../src/core/errors.js';
 import { inventory, project, run } from './harness.js';
@@ -48,6 +49,10 @@ test('a module registered through the API overrides nothing it should not and ru
   });
   const { result } = await run(dir, { modules: [shout] });
   assert.equal(result.exitCode, 0, JSON.stringify(result.tasks));
+  // loadPlaybook takes the same modules, so an API user can validate what runPlaybook will run
+  const { loadPlaybook } = await import('../../../src/index.js');
+  await assert.rejects(loadPlaybook(join(dir, 'site.yml'), { cwd: dir }), /unknown module "shout"/);
+  assert.equal((await loadPlaybook(join(dir, 'site.yml'), { cwd: dir, modules: [shout] })).plays.length, 1);
 });
 
 test('a library module whose schema is not valid JSON Schema is refused at load time, naming the file', async () => {
