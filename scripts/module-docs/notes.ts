@@ -8,7 +8,7 @@
 /** Modules without `meta.ansible`: why Ansible has nothing that does the same. */
 export const noAnsibleBecause: Record<string, string> = {
   redis_info:
-    'community.general.redis_info returns the raw INFO fields, but runs on the host with the Python `redis` library installed there; this module reaches Redis through the SSH connection\'s port forward from the controller and returns the replication state as typed fields (replicas with their lag, the master link).',
+    'community.general.redis_info returns the raw INFO fields, but runs on the host with the Python `redis` library installed there; this module reaches Redis through the SSH connection\'s port forward from the controller and returns the replication state as typed fields (replicas with their lag, the master link). Its `login_host`, `login_port`, `login_user` and `login_password` are accepted here (and by the other Redis modules) as names for `host`, `port`, `username` and `password`; `info` keeps INFO\'s values as text, where Ansible\'s has numbers (the typed top-level fields are numbers).',
   redis_command:
     'Ansible has no module that sends an arbitrary command (community.general.redis knows `config`, `flush`, `replica`); playbooks run `redis-cli`, which puts the password on a command line and cannot tell a read from a write under --check.',
   sentinel_info:

@@ -26,9 +26,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * A reader that went away (`| head`, a closed log pipe) must not kill the run with an EPIPE stack trace halfway
+ * through a host's changes: as ansible-playbook, the run goes on, what it would print is dropped, and the exit
+ * code still tells the result.
+ */
+const closed = { stdout: false, stderr: false };
+for (const name of ['stdout', 'stderr'] as const) {
+  process[name].on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed[name] = true;
+  });
+}
+
 const io: Io = {
-  stdout: (t) => void process.stdout.write(t),
-  stderr: (t) => void process.stderr.write(t),
+  stdout: (t) => void (closed.stdout || process.stdout.write(t)),
+  stderr: (t) => void (closed.stderr || process.stderr.write(t)),
   cwd: process.cwd(),
   env: process.env,
   stdoutTty: process.stdout.isTTY === true,

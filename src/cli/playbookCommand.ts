@@ -9,6 +9,7 @@ import { findProjectConfig, loadProjectConfig } from './config.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { playbookProgram, toRunOptions, type CliFlags } from './options.js';
 import { promptSecret } from './prompt.js';
+import { keyNeedsPassphrase } from '../connect/sshAuth.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -54,8 +55,13 @@ export async function playbookCommand(argv: string[], version: string, io: Io): 
       return EXIT.ok;
     }
     if (flags.askPass) options.password = await promptSecret('SSH password: ');
+    // as ssh does for an encrypted --private-key: asked once on a terminal; without one the host's authentication
+    // fails with "needs a passphrase" and a hint, never a hang
+    if (options.privateKeyFile && process.stdin.isTTY && keyNeedsPassphrase(options.privateKeyFile)) {
+      options.privateKeyPassphrase = await promptSecret(`Enter passphrase for key '${options.privateKeyFile}': `);
+    }
     if (flags.askBecomePass) options.becomePassword = await promptSecret('BECOME password: ');
-    const listeners: Array<{ listener: (e: RunEvent) => void; close(): void }> = [];
+    const listeners: Array<{ listener: (e: RunEvent) => void; close(): void; clearStatus?(): void }> = [];
     listeners.push(
       flags.json
         ? createJsonReporter({ write: (line) => io.stdout(line.endsWith('\n') ? line : `${line}\n`) })
@@ -66,6 +72,8 @@ export async function playbookCommand(argv: string[], version: string, io: Io): 
     const kill = new AbortController();
     const onSigint = (): void => {
       if (!stop.signal.aborted) {
+        // The notice goes to the same terminal as the status line: erase that first, or it stays in the scrollback.
+        listeners.forEach((l) => l.clearStatus?.());
         io.stderr('\n[interrupted] finishing running commands; press Ctrl-C again to abort them\n');
         stop.abort();
       } else kill.abort();

@@ -17,7 +17,11 @@ export async function recapMergeCommand(files: string[], io: Io): Promise<number
       return 5;
     }
   }
-  const merged = mergeRecaps(inputs);
+  const merged = mergeRecaps(inputs, files);
+  if (merged.error !== undefined) {
+    io.stderr(`run-playbook recap-merge: ${merged.error}\n`);
+    return merged.exitCode;
+  }
   io.stdout(merged.text);
   return merged.exitCode;
 }

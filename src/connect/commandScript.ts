@@ -58,36 +58,54 @@ export function chooseBecomeMode(become: Become | undefined, loginUser: string, 
   });
 }
 
-/** How to become each user, found out once per connection (the sudo probe costs a round trip). */
+/**
+ * How to become each user: whether sudo needs a password is found out once per connection and user (the probe
+ * costs a round trip); the password itself is always the one this call brings, never one an earlier task gave.
+ */
 export class BecomeModes {
-  private readonly modes = new Map<string, Promise<BecomeMode>>();
+  private readonly needsNoPassword = new Map<string, Promise<boolean>>();
   constructor(private readonly loginUser: string, private readonly probe: (command: string) => Promise<boolean>) {}
 
   for(become: Become | undefined): Promise<BecomeMode> {
-    if (!become) return Promise.resolve({ kind: 'direct' });
-    const key = `${become.user}\0${become.password ? 'pw' : ''}`;
-    let mode = this.modes.get(key);
-    if (!mode) {
-      mode = chooseBecomeMode(become, this.loginUser, () => this.probe(sudoProbe(become.user)));
-      this.modes.set(key, mode);
-      mode.catch(() => this.modes.delete(key));
+    return chooseBecomeMode(become, this.loginUser, () => this.probeOnce(become?.user ?? ''));
+  }
+
+  private probeOnce(user: string): Promise<boolean> {
+    let known = this.needsNoPassword.get(user);
+    if (!known) {
+      known = this.probe(sudoProbe(user));
+      this.needsNoPassword.set(user, known);
+      known.catch(() => this.needsNoPassword.delete(user));
     }
-    return mode;
+    return known;
   }
 }
 
 const PASSWORD_REQUIRED = /^sudo: (a password is required|a terminal is required|no password was provided|no tty present)/m;
 const WRONG_PASSWORD = /^sudo: \d+ incorrect password attempts?|^Sorry, try again\./m;
+/** sudo's wording differs by version: "X is not in the sudoers file.", older "X is not in the sudoers file.  This incident…". */
+const NOT_IN_SUDOERS = /^(?:sudo: )?\S+ is not in the sudoers file/m;
+const NOT_ALLOWED = /^(?:sudo: )?Sorry, user \S+ (?:is not allowed to execute|may not run sudo)/m;
+const UNKNOWN_USER = /^sudo: unknown user/m;
+/** `sudo` missing on the host: the shell's "sh: 1: sudo: not found" (dash) or "sudo: command not found" (bash). */
+const NO_SUDO = /\bsudo: (?:command )?not found/;
 
 /** sudo's own refusals, told apart from the command's failures by sudo's fixed messages and exit code 1. */
 export function becomeFailure(code: number | null, stderr: Buffer, mode: BecomeMode, loginUser: string, host: string): BecomeError | null {
-  if (mode.kind === 'direct' || code !== 1 || stderr.length > 4096) return null;
+  if (mode.kind === 'direct' || stderr.length > 4096) return null;
   const text = stderr.toString('utf8');
+  if (code === 127 && NO_SUDO.test(text)) {
+    return new BecomeError(`become needs sudo, which is not installed on ${host} (to become ${mode.user} as ${loginUser})`);
+  }
+  if (code !== 1) return null;
   if (WRONG_PASSWORD.test(text)) {
     return new BecomeError(`sudo: incorrect become password for ${loginUser}@${host} (to become ${mode.user}); check ansible_become_password or --ask-become-pass`);
   }
   if (PASSWORD_REQUIRED.test(text)) {
     return new BecomeError(`sudo: a password is required for ${loginUser}@${host} to become ${mode.user}; set ansible_become_password or --ask-become-pass`);
   }
+  if (NOT_IN_SUDOERS.test(text)) return new BecomeError(`sudo: ${loginUser} is not in the sudoers file on ${host}, so it cannot become ${mode.user}; log in as a user with sudo rights (ansible_user)`);
+  if (NOT_ALLOWED.test(text)) return new BecomeError(`sudo: ${loginUser}@${host} is not allowed to run commands as ${mode.user} (sudoers); check become_user or the host's sudoers`);
+  if (UNKNOWN_USER.test(text)) return new BecomeError(`sudo: become_user '${mode.user}' does not exist on ${host}`);
   return null;
 }

@@ -36,7 +36,8 @@ export const SERVER_LOOP =
   `printf '%s%d\\n' "$__rp_m" "$__rp_rc"; printf '%s%d\\n' "$__rp_m" "$__rp_rc" >&2; __rp_m=; }; ` +
   // __rp_r: the plain case, a subshell of the server running $__rp_c, with the frame's own variables unset in it
   '__rp_r() { ( unset __rp_x __rp_l __rp_n; eval "$__rp_c" ) < "$__rp_i" & __rp_w t; }; ' +
-  `__rp_s=$(command -v setsid || echo -); printf 'RP-READY %s %s\\n' "$__rp_d" "$__rp_s"; ` +
+  // READY on both streams: whatever the login shell printed before (a noisy ~/.bashrc) is dropped up to it
+  `__rp_s=$(command -v setsid || echo -); printf 'RP-READY\\n' >&2; printf 'RP-READY %s %s\\n' "$__rp_d" "$__rp_s"; ` +
   'while IFS= read -r __rp_n; do [ -n "$__rp_n" ] || continue; __rp_x=; ' +
   'while [ "$__rp_n" -gt 0 ]; do IFS= read -r __rp_l || exit 98; __rp_x="$__rp_x$__rp_l\n"; __rp_n=$((__rp_n - 1)); done; ' +
   'eval "$__rp_x"; done';
@@ -90,17 +91,28 @@ export function encodeRequest(req: FrameRequest): Buffer[] {
  * to another user). `t PID`: PID and every descendant; each is stopped before its children are looked up, so
  * nothing forks away between the lookup and the kill (the subshell shares the server's group, which must live).
  */
-export function killCommand(dir: string): string {
+export function killCommand(dir: string, opts: { sudoPassword?: boolean } = {}): string {
   const pidFile = quote(`${dir}/pid`);
   return (
     `read -r k p < ${pidFile} 2>/dev/null; [ -n "$p" ] || exit 0; ` +
-    `if [ "$k" = g ]; then kill -9 -- -"$p" 2>/dev/null || kill -9 "$p" 2>/dev/null || sudo -n kill -9 -- -"$p"; exit; fi; ` +
+    `if [ "$k" = g ]; then ${killGroupText('"$p"', opts)}; exit 0; fi; ` +
     `all=" $p "; kill -STOP "$p" 2>/dev/null; more=1; ` +
     'while [ -n "$more" ]; do more=; for f in /proc/[0-9]*/stat; do ' +
     '{ read -r s < "$f"; } 2>/dev/null || continue; c=${s%% *}; case $all in *" $c "*) continue;; esac; ' +
     's=${s##*) }; set -- $s; case $all in *" $2 "*) kill -STOP "$c" 2>/dev/null; all="$all$c "; more=1;; esac; ' +
     'done; done; kill -9 $all 2>/dev/null; exit 0'
   );
+}
+
+/**
+ * Kill a process group that sudo started (`g`): sudo is in it with the login user's real uid, the command as the
+ * become user. A plain `kill -- -PGID` by the login user "succeeds" once it reached sudo alone, and the command
+ * lives on as an orphan: so sudo does the kill (with the become password on stdin when sudo wants one), and the
+ * plain kill is only the fallback for a sudoers that allows no `kill`.
+ */
+export function killGroupText(pgid: string, opts: { sudoPassword?: boolean } = {}): string {
+  const sudo = opts.sudoPassword ? `sudo -k -S -p '' kill -9 -- -${pgid}` : `sudo -n kill -9 -- -${pgid}`;
+  return `{ [ "$(id -u)" = 0 ] && kill -9 -- -${pgid}; } 2>/dev/null || ${sudo} 2>/dev/null || kill -9 -- -${pgid} 2>/dev/null || kill -9 ${pgid} 2>/dev/null`;
 }
 
 /**
@@ -129,7 +141,9 @@ export class FrameReader {
     const buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     const at = buf.indexOf(this.marker);
     if (at < 0) {
-      const keep = Math.min(buf.length, this.marker.length - 1);
+      // Hold back only a tail that could be the marker's beginning: holding a fixed marker length would keep
+      // short lines ("building…\n") from streaming until the command ends.
+      const keep = partialMarkerAt(buf, this.marker);
       if (buf.length > keep) this.onData(buf.subarray(0, buf.length - keep));
       this.pending = Buffer.from(buf.subarray(buf.length - keep));
       return false;
@@ -144,4 +158,12 @@ export class FrameReader {
     this.pending = Buffer.alloc(0);
     return true;
   }
+}
+
+/** Length of the longest suffix of buf (shorter than the marker) that is a prefix of the marker. */
+export function partialMarkerAt(buf: Buffer, marker: Buffer): number {
+  for (let n = Math.min(buf.length, marker.length - 1); n > 0; n--) {
+    if (buf.compare(marker, 0, n, buf.length - n, buf.length) === 0) return n;
+  }
+  return 0;
 }

@@ -64,7 +64,7 @@ export function verifyHostKey(policy: HostKeyPolicy, key: Buffer): string | null
     case 'unknown': {
       const file = policy.knownHostsFiles[0];
       if (policy.checking === 'accept-new' && file) {
-        mkdirSync(dirname(file), { recursive: true });
+        mkdirSync(dirname(file), { recursive: true, mode: 0o700 }); // as OpenSSH makes ~/.ssh
         appendFileSync(file, formatKnownHostLine(hashHostName(name), keyTypeOfBlob(key), key) + '\n', { mode: 0o600 });
         return null;
       }

@@ -110,8 +110,8 @@ export class LocalConnection implements Connection {
   }
 
   /** The host is this machine: its port is already reachable. */
-  async forward(remotePort: number): Promise<Forward> {
-    return { port: remotePort, close: async () => undefined };
+  async forward(remotePort: number, remoteHost = '127.0.0.1'): Promise<Forward> {
+    return { port: remotePort, host: remoteHost, close: async () => undefined };
   }
 
   async close(): Promise<void> {}

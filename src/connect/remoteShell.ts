@@ -32,25 +32,44 @@ export class RemoteShell {
     channel.on('close', () => this.fail(new ShellClosedError('the remote shell closed')));
   }
 
-  /** Start the server loop and wait for its READY line; throws if it never comes (a ForceCommand, no sh). */
-  static async start(open: OpenChannel, timeoutMs: number): Promise<RemoteShell> {
+  /**
+   * Start the server loop and wait for its READY lines; throws if they never come (a ForceCommand, no sh).
+   * sshd starts it through the login shell, which may print first (a ~/.bashrc that echoes, even without a final
+   * newline): that text comes before READY on each stream and is dropped, so the shell still runs there.
+   */
+  static async start(open: OpenChannel, timeoutMs: number, onNoise?: (text: string) => void): Promise<RemoteShell> {
     const channel = await open(SERVER_COMMAND);
     return await new Promise<RemoteShell>((resolve, reject) => {
       let seen = Buffer.alloc(0);
-      let errText = '';
-      const timer = setTimeout(() => finish(new Error(`no answer from the shell within ${timeoutMs} ms`)), timeoutMs);
+      let errSeen = Buffer.alloc(0);
+      let ready: { dir: string; setsid: boolean } | null = null;
+      let errReady = false;
+      const timer = setTimeout(() => finish(new Error(`no answer from the shell within ${timeoutMs} ms${seen.length ? `; it printed ${JSON.stringify(seen.subarray(0, 200).toString('utf8'))}` : ''}`)), timeoutMs);
+      const check = (): void => {
+        if (ready && errReady) finish(null, new RemoteShell(channel, ready.dir, ready.setsid));
+      };
       const onErr = (chunk: Buffer): void => {
-        errText += chunk.toString('utf8');
+        if (errReady) return;
+        errSeen = Buffer.concat([errSeen, chunk]);
+        const at = errSeen.indexOf('RP-READY\n');
+        if (at < 0) return;
+        if (at > 0) onNoise?.(errSeen.subarray(0, at).toString('utf8'));
+        errReady = true;
+        check();
       };
       const onData = (chunk: Buffer): void => {
+        if (ready) return;
         seen = Buffer.concat([seen, chunk]);
-        const nl = seen.indexOf(0x0a);
-        if (nl < 0) return;
-        const m = /^RP-READY (\S+) (\S+)$/.exec(seen.subarray(0, nl).toString('utf8'));
-        if (!m) return finish(new Error(`unexpected greeting from the shell: ${JSON.stringify(seen.subarray(0, 200).toString('utf8'))}`));
-        finish(null, new RemoteShell(channel, m[1] ?? '', m[2] !== '-'));
+        const m = /RP-READY (\S+) (\S+)\n/.exec(seen.toString('latin1'));
+        if (!m) return;
+        if (m.index > 0) onNoise?.(seen.subarray(0, m.index).toString('utf8'));
+        ready = { dir: Buffer.from(m[1] ?? '', 'latin1').toString('utf8'), setsid: m[2] !== '-' };
+        check();
       };
-      const onClose = (): void => finish(new Error(`the shell exited at once${errText ? `: ${errText.trim().slice(0, 300)}` : ''}`));
+      const onClose = (): void => {
+        const said = (errSeen.toString('utf8') || seen.toString('utf8')).trim().slice(0, 300);
+        finish(new Error(`the shell exited at once${said ? `: ${said}` : ''}`));
+      };
       function finish(err: Error | null, shell?: RemoteShell): void {
         clearTimeout(timer);
         channel.off('data', onData);

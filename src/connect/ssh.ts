@@ -8,7 +8,7 @@ import { BecomeModes, becomeFailure, innerScript, launchText } from './commandSc
 import { CommandTimeoutError, abortError, formatSeconds } from './errors.js';
 import { runExecChannel } from './execChannel.js';
 import { startForward } from './forward.js';
-import { killCommand } from './framing.js';
+import { killCommand, killGroupText } from './framing.js';
 import { RemoteShell, ShellClosedError } from './remoteShell.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, openClient } from './sshClient.js';
 import type { SshTarget } from './target.js';
@@ -99,6 +99,15 @@ export class SshConnection implements Connection {
     });
   }
 
+  private noiseNoted = false;
+
+  /** Said once per connection: the login shell's own output (a noisy ~/.bashrc) was dropped, not lost command output. */
+  private noteLoginNoise(text: string): void {
+    if (this.noiseNoted) return;
+    this.noiseNoted = true;
+    this.verbose(`the login shell printed before the command shell started (dropped): ${JSON.stringify(text.slice(0, 120))}`);
+  }
+
   private verbose(msg: string): void {
     this.target.verbose?.(`${this.host}: ${msg}`);
   }
@@ -171,7 +180,7 @@ export class SshConnection implements Connection {
     if (this.shells.length + this.starting < MAX_SHELLS) {
       this.starting++;
       try {
-        const shell = await RemoteShell.start((c) => this.openChannel(c), SHELL_START_TIMEOUT_MS);
+        const shell = await RemoteShell.start((c) => this.openChannel(c), SHELL_START_TIMEOUT_MS, (noise) => this.noteLoginNoise(noise));
         shell.busy = true;
         this.shells.push(shell);
         return shell;
@@ -221,7 +230,8 @@ export class SshConnection implements Connection {
     try {
       const first = await Promise.race([done.then((code) => ({ code })), interrupted.then((error) => ({ error }))]);
       if ('code' in first) return first.code;
-      await this.execSimple(killCommand(shell.dir), KILL_GRACE_MS).catch(() => undefined);
+      const withPassword = request.password !== undefined;
+      await this.execSimple(killCommand(shell.dir, { sudoPassword: withPassword }), KILL_GRACE_MS, withPassword ? [Buffer.from(request.password + '\n')] : []).catch(() => undefined);
       let grace: NodeJS.Timeout | undefined;
       const answered = await Promise.race([
         done.then(() => true, () => true),
@@ -254,13 +264,17 @@ export class SshConnection implements Connection {
       onOutput,
       ...(timeoutMs ? { timeoutMs, onTimeout: () => new CommandTimeoutError(display, timeoutMs, this.host) } : {}),
       ...(signal ? { signal } : {}),
-      killGroup: (pgid) => this.execSimple(`kill -9 -- -${pgid} 2>/dev/null || sudo -n kill -9 -- -${pgid}`, KILL_GRACE_MS),
+      // the session's group holds the login shell and sudo, with the become user's command under it
+      killGroup: (pgid) =>
+        request.password !== undefined
+          ? this.execSimple(killGroupText(String(pgid), { sudoPassword: true }), KILL_GRACE_MS, [Buffer.from(request.password + '\n')])
+          : this.execSimple(killGroupText(String(pgid)), KILL_GRACE_MS),
     });
   }
 
   /** A short helper command on its own channel (kill), output ignored. */
-  private async execSimple(command: string, timeoutMs: number): Promise<void> {
-    await runExecChannel({ open: (c) => this.openChannel(c), command, input: [], onOutput: () => undefined, timeoutMs, onTimeout: () => new Error('timeout') });
+  private async execSimple(command: string, timeoutMs: number, input: Buffer[] = []): Promise<void> {
+    await runExecChannel({ open: (c) => this.openChannel(c), command, input, onOutput: () => undefined, timeoutMs, onTimeout: () => new Error('timeout') });
   }
 
   private openChannel(command: string): Promise<ClientChannel> {
@@ -320,9 +334,9 @@ export class SshConnection implements Connection {
     });
   }
 
-  async forward(remotePort: number): Promise<Forward> {
+  async forward(remotePort: number, remoteHost = '127.0.0.1'): Promise<Forward> {
     if (this.lost || this.closing) throw this.unreachable();
-    const fwd = await startForward(remotePort, (h, p) => this.openTunnel(h, p));
+    const fwd = await startForward(remotePort, (h, p) => this.openTunnel(h, p), remoteHost);
     this.forwards.add(fwd);
     return {
       port: fwd.port,

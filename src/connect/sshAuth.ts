@@ -10,6 +10,16 @@ function shortPath(path: string): string {
   return path.startsWith(home + '/') ? '~' + path.slice(home.length) : path;
 }
 
+/** True when the file is a private key that cannot be read without a passphrase. */
+export function keyNeedsPassphrase(file: string): boolean {
+  try {
+    const parsed = utils.parseKey(readFileSync(file));
+    return parsed instanceof Error && /passphrase|encrypted/i.test(parsed.message);
+  } catch {
+    return false; // unreadable: the connection says so itself
+  }
+}
+
 /** The methods to offer, in order: key file (explicit, else OpenSSH's default names), agent, password. */
 export function authMethods(target: SshTarget): { methods: Array<{ label: string; method: AnyAuthMethod }>; notes: string[] } {
   const methods: Array<{ label: string; method: AnyAuthMethod }> = [];
@@ -29,7 +39,7 @@ export function authMethods(target: SshTarget): { methods: Array<{ label: string
     const parsed = utils.parseKey(data, target.passphrase);
     if (parsed instanceof Error) {
       const why = /passphrase|encrypted/i.test(parsed.message)
-        ? target.passphrase ? 'wrong passphrase' : 'needs a passphrase'
+        ? target.passphrase ? 'wrong passphrase' : 'needs a passphrase (add it to ssh-agent with ssh-add, or run on a terminal to be asked)'
         : parsed.message;
       notes.push(`key ${shortPath(file)} not usable: ${why}`);
       continue;

@@ -9,6 +9,17 @@ import type { SshTarget } from './target.js';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_KEEPALIVE_MS = 15_000;
 
+/** The errno names an operator meets most, said in words (the code stays, for searching). */
+const SOCKET_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is sshd running and listening on that port?)',
+  EHOSTUNREACH: 'no route to host',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset by the remote side',
+  ENOTFOUND: 'unknown host name (DNS lookup failed)',
+  EAI_AGAIN: 'host name lookup failed for now (DNS not answering)',
+  ETIMEDOUT: 'timed out connecting',
+};
+
 /** Open and authenticate one ssh2 Client; `sock` is a tunnel through a jump host when there is one. */
 export function openClient(target: SshTarget, sock?: Duplex, signal?: AbortSignal): Promise<Client> {
   const client = new ssh2.Client(); // ssh2 is CommonJS: named exports are not visible to ESM
@@ -55,7 +66,8 @@ export function openClient(target: SshTarget, sock?: Duplex, signal?: AbortSigna
     function fail(err: Error): void {
       if (settled) return;
       done();
-      client.end();
+      // destroy only: ssh2's end() on a socket still connecting half-closes it, after which its destroy() skips it,
+      // and that socket then keeps the process alive until ssh2's own readyTimeout (a Ctrl-C that does not exit)
       client.destroy();
       reject(err);
     }
@@ -69,11 +81,19 @@ export function openClient(target: SshTarget, sock?: Duplex, signal?: AbortSigna
     });
     client.on('error', (err: Error & { level?: string; code?: string }) => {
       if (settled) return;
+      // ssh2 reports an agent it cannot reach (a stale SSH_AUTH_SOCK) and then goes on to the next method itself,
+      // as OpenSSH does: noted for the failure message, not a reason to give up on the host
+      if (err.level === 'agent') {
+        notes.push(`agent ${target.agentSocket ?? ''} not usable: ${err.message}`);
+        return;
+      }
       if (hostKeyProblem) return fail(new HostKeyError(`ssh ${where}: ${hostKeyProblem}`));
       if (err.level === 'client-authentication') return fail(new AuthenticationError(authFailureMessage(target, tried, notes)));
       if (err.level === 'client-timeout' || /timed out/i.test(err.message)) {
         return fail(new UnreachableError(`ssh ${where}: timed out connecting after ${formatSeconds(timeoutMs)}`));
       }
+      const plain = err.code ? SOCKET_ERRORS[err.code] : undefined;
+      if (plain) return fail(new UnreachableError(`ssh ${where}: ${plain} (${err.code})`));
       fail(new UnreachableError(`ssh ${where}: ${err.code ?? err.message}${err.code && err.message && !err.message.includes(err.code) ? ` (${err.message})` : ''}`));
     });
     client.once('close', () =>

@@ -157,7 +157,8 @@ export function targetFromVars(host: string, vars: Record<string, unknown>, defa
   const keyFile = str(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file') ?? defaults.privateKeyFile ?? argOpts.identityFile ?? cfg.identityFile;
   const password = secret(vars, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password') ?? defaults.password;
   const extraKnown = str(vars, 'run_playbook_known_hosts');
-  const knownHostsFiles = [...(defaults.knownHostsFiles ?? argOpts.knownHostsFiles ?? [`${homedir()}/.ssh/known_hosts`]), ...(extraKnown ? [expandTilde(extraKnown)] : [])];
+  // the lab names its file twice (UserKnownHostsFile and run_playbook_known_hosts): read once, cited once
+  const knownHostsFiles = [...new Set([...(defaults.knownHostsFiles ?? argOpts.knownHostsFiles ?? [`${homedir()}/.ssh/known_hosts`]), ...(extraKnown ? [expandTilde(extraKnown)] : [])])];
   // As in Ansible: host_key_checking off (here --host-key-checking=off) comes before the inventory's ssh args and
   // wins; otherwise the inventory's StrictHostKeyChecking decides.
   const fromArgs = defaults.hostKeyChecking === 'off' ? undefined : argOpts.hostKeyChecking;

@@ -35,8 +35,10 @@ export interface PutOptions {
 }
 
 export interface Forward {
-  /** A port on 127.0.0.1 of the controller that reaches 127.0.0.1:remotePort on the host. */
+  /** A port on the controller that reaches remoteHost:remotePort as seen from the host (127.0.0.1 by default). */
   port: number;
+  /** The controller address to connect to for `port`; 127.0.0.1 when absent. */
+  host?: string;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export interface Connection {
   /** Atomic: a temp file in the target folder, mode/owner set, then rename. */
   put(path: string, data: Buffer | Readable, opts?: PutOptions): Promise<void>;
   get(path: string, opts?: { become?: Become }): Promise<Buffer>;
-  forward(remotePort: number): Promise<Forward>;
+  /** remoteHost: the address on the host's side (a Redis bound to its LAN address only); default 127.0.0.1. */
+  forward(remotePort: number, remoteHost?: string): Promise<Forward>;
   close(): Promise<void>;
 }

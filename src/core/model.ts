@@ -160,6 +160,11 @@ export interface InventoryHost {
   vars: Vars;
   /** Groups that list this host directly. */
   groups: string[];
+  /**
+   * Names in `vars` set by add_host at run time. Their values were rendered once as task arguments and may hold
+   * host data (a registered stdout, a fact), so they are never rendered again (Ansible's CVE-2024-11079).
+   */
+  literalVars?: Set<string>;
 }
 
 export interface InventoryGroup {

@@ -358,6 +358,7 @@ export function addHost(inv: Inventory, name: string, groups: string[], vars: Va
   let host = inv.hosts.get(name);
   if (!host) inv.hosts.set(name, (host = { name, pos: unknownPosition('<add_host>'), vars: {}, groups: [] }));
   assignVars(host.vars, vars);
+  host.literalVars = new Set([...(host.literalVars ?? []), ...Object.keys(vars)]);
   placeInGroups(inv, host, groups);
   reconcile(inv);
 }

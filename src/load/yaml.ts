@@ -84,6 +84,12 @@ export function parseYaml(source: string, file: string): YamlFile {
     const pos = at(offset);
     problems.push({ ...pos, message: yamlMessage(err.code, err.message, text, offset), ...hintFor(err.code) });
   }
+  // The yaml package only warns about a tag it does not know and then reads the node as plain data: `!vault`
+  // would silently become its ciphertext, `!unsafe` (Ansible: never templated) would be rendered after all, and
+  // `!!python/object/apply:…` would pass as a list. None of them may change meaning silently: refuse them.
+  for (const warning of doc.warnings) {
+    if (warning.code === 'TAG_RESOLVE_FAILED') problems.push({ ...at(warning.pos[0]), ...unknownTag(text.slice(warning.pos[0], warning.pos[1])) });
+  }
   if (problems.length > 0) throw new YamlError(problems);
 
   let data: unknown;
@@ -228,6 +234,17 @@ function yamlMessage(code: string, message: string, text: string, offset: number
     return `YAML does not allow tabs for indentation (${firstLine})`;
   }
   return `YAML syntax error: ${firstLine}`;
+}
+
+function unknownTag(written: string): { message: string; hint: string } {
+  const tag = written.trim().split(/\s/)[0] ?? written;
+  if (tag === '!vault') {
+    return { message: 'this value is encrypted with Ansible Vault (!vault)', hint: 'run-playbook does not decrypt Ansible Vault; decrypt it (ansible-vault decrypt) and pass secrets in a file only you can read, e.g. -e @secrets.yml' };
+  }
+  if (tag === '!unsafe') {
+    return { message: 'the !unsafe tag is not supported', hint: 'write literal braces as \\{{ or wrap the text in {{{{raw}}}}…{{{{/raw}}}} (docs/templating.md); data from hosts is never rendered anyway' };
+  }
+  return { message: `unknown YAML tag ${tag}`, hint: 'only plain YAML data is read (strings, numbers, booleans, lists, mappings); remove the tag' };
 }
 
 function hintFor(code: string): { hint?: string } {

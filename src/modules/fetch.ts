@@ -23,6 +23,11 @@ type Args = FromSchema<typeof schema>;
 /** Ansible's layout: dest/<host>/<absolute src path>, so fetching one path from many hosts never collides. */
 export function localPathFor(host: string, args: { src: string; dest: string; flat?: boolean | undefined }): string {
   if (args.flat) return args.dest.endsWith('/') ? join(args.dest, posix.basename(args.src)) : args.dest;
+  // The host name is one folder under dest. add_host can take a name from host data (a Sentinel's reply), so a
+  // name like ../../x must not walk out of dest on the controller.
+  if (host === '' || host === '.' || host === '..' || /[/\\\0]/.test(host)) {
+    throw new ModuleError(`fetch: the host name ${JSON.stringify(host)} cannot be a folder under dest; use flat: true with a dest of your own`);
+  }
   return join(args.dest, host, posix.normalize('/' + args.src));
 }
 

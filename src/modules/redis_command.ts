@@ -1,6 +1,6 @@
 import { defineModule, type FromSchema, type ModuleContext, type Plan } from '../core/registry.js';
-import { withRedis, RedisUnreachable, reveal, type Password } from './redis/connect.js';
-import { portArg, passwordArg, notRunningYet } from './redis/args.js';
+import { withRedis, RedisUnreachable, reveal } from './redis/connect.js';
+import { portArg, passwordArg, hostArg, usernameArg, loginArgs, redisTarget, notRunningYet, type RedisTarget } from './redis/args.js';
 import { ModuleError } from '../core/errors.js';
 
 const schema = {
@@ -12,8 +12,11 @@ const schema = {
       description: 'The command: a list of words (safe for arguments with spaces), or a string split on spaces.',
       anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string' }, minItems: 1 }],
     },
+    host: hostArg,
     port: portArg,
     password: passwordArg,
+    username: usernameArg,
+    ...loginArgs,
     read_only: {
       type: 'boolean',
       description: 'Whether the command only reads: a reading command runs under --check, any other is a change and is skipped under --check. Default: by the command\'s name. Known reading commands: INFO, GET, CONFIG GET, ROLE, SENTINEL MASTER, ….',
@@ -70,16 +73,16 @@ export function maskReply(reply: unknown, password: string | undefined): unknown
   return reply;
 }
 
-async function send(ctx: ModuleContext, port: number, password: Password, words: string[]): Promise<unknown> {
+async function send(ctx: ModuleContext, target: RedisTarget, words: string[]): Promise<unknown> {
   const [verb, ...rest] = words;
   if (!verb) throw new ModuleError('redis_command: the command is empty');
-  return withRedis(ctx, port, password, async (r) => maskReply(plainReply(await r.call(verb, ...rest)), reveal(password)));
+  return withRedis(ctx, target, async (r) => maskReply(plainReply(await r.call(verb, ...rest)), reveal(target.password)));
 }
 
 export default defineModule<typeof schema, Current>({
   name: 'redis_command',
   schema,
-  secretArgs: ['password'],
+  secretArgs: ['password', 'login_password'],
   meta: {
     description: 'Sends one command to a Redis on the host and returns the reply; reading commands run under --check, others are changes.',
     example: '- redis_command:\n    command: [CONFIG, GET, maxmemory]\n  register: maxmem',
@@ -87,11 +90,11 @@ export default defineModule<typeof schema, Current>({
   },
   async read(ctx, args): Promise<Current> {
     const words = commandWords(args.command);
-    const port = args.port ?? 6379;
+    const target = redisTarget(args, 'redis_command');
     const reading = args.read_only ?? isReadingCommand(words);
     if (!reading) return { reading: false, words, live: true };
     try {
-      return { reading: true, reply: await send(ctx, port, args.password, words) };
+      return { reading: true, reply: await send(ctx, target, words) };
     } catch (e) {
       if (ctx.check && e instanceof RedisUnreachable) return { reading: false, words, live: false };
       throw e;
@@ -99,12 +102,12 @@ export default defineModule<typeof schema, Current>({
   },
   plan(current, args) {
     if (current.reading) return { changes: [], result: { result: current.reply } };
-    if (!current.live) return { changes: [notRunningYet('Redis', args.port ?? 6379)] };
+    if (!current.live) return { changes: [notRunningYet('Redis', args.port ?? args.login_port ?? 6379)] };
     // A writing command cannot be predicted: Ansible's command modules behave the same (skipped under --check).
     return { changes: [{ summary: `send ${current.words[0]} to Redis` }], unpredictable: true };
   },
   async apply(ctx: ModuleContext, _plan: Plan, args: Args, current: Current) {
     if (current.reading) return {};
-    return { result: { result: await send(ctx, args.port ?? 6379, args.password, current.words) } };
+    return { result: { result: await send(ctx, redisTarget(args, 'redis_command'), current.words) } };
   },
 });

@@ -2,7 +2,7 @@ import { defineModule, type FromSchema, type ModuleContext, type Plan, type Chan
 import { ModuleError } from '../core/errors.js';
 import { withRedis, RedisUnreachable } from './redis/connect.js';
 import { pairsToRecord } from './redis/info.js';
-import { portArg, passwordArg } from './redis/args.js';
+import { portArg, passwordArg, hostArg, usernameArg, loginArgs, redisTarget } from './redis/args.js';
 import {
   normaliseSetting, settingText, IMMUTABLE_SETTINGS, isSecretSetting, isImmutableError, type SettingValue,
 } from './redis/configValues.js';
@@ -17,8 +17,11 @@ const schema = {
       description: 'Setting name → wanted value (`maxmemory: 100mb`, `appendonly: true`, `save: "3600 1 300 100"`).',
       additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
     },
+    host: hostArg,
     port: portArg,
     password: passwordArg,
+    username: usernameArg,
+    ...loginArgs,
     rewrite: { type: 'boolean', default: true, description: 'Persist what was set with one CONFIG REWRITE, so a restart keeps it.' },
   },
 } as const;
@@ -52,7 +55,7 @@ export function planSettings(settings: Record<string, SettingValue>, live: Recor
 export default defineModule<typeof schema, Current>({
   name: 'redis_config',
   schema,
-  secretArgs: ['password'],
+  secretArgs: ['password', 'login_password'],
   meta: {
     description: 'Enforces settings on a running Redis by value (CONFIG GET/SET, then one CONFIG REWRITE), so it survives failovers and Redis rewriting its own file. Settings that need a restart are reported, not applied.',
     example: '- redis_config:\n    settings:\n      maxmemory: 100mb\n      maxmemory-policy: allkeys-lru\n      min-replicas-to-write: 1\n    password: "{{ redis_password }}"',
@@ -66,7 +69,7 @@ export default defineModule<typeof schema, Current>({
     const names = Object.keys(args.settings).map((n) => n.toLowerCase());
     for (const n of names) if (/[*?[\]\s]/.test(n)) throw new ModuleError(`redis_config: "${n}" is not a setting name (no patterns)`);
     try {
-      return await withRedis(ctx, args.port ?? 6379, args.password, async (r) => {
+      return await withRedis(ctx, redisTarget(args, 'redis_config'), async (r) => {
         const values: Record<string, string> = {};
         for (const n of names) {
           const got = pairsToRecord(await r.call('CONFIG', 'GET', n));
@@ -93,11 +96,12 @@ export default defineModule<typeof schema, Current>({
     return { changes, warnings, result: { restart_required: restart, changed_settings: set.map((s) => s.name) } };
   },
   async apply(ctx: ModuleContext, plan: Plan, args: Args) {
-    const restart = [...((plan.result?.['restart_required'] as string[] | undefined) ?? [])];
+    const planned = (plan.result?.['restart_required'] as string[] | undefined) ?? [];
+    const restart = [...planned];
     const changed: string[] = [];
     const warnings: string[] = [];
     let rewrite = 'not needed';
-    await withRedis(ctx, args.port ?? 6379, args.password, async (r) => {
+    await withRedis(ctx, redisTarget(args, 'redis_config'), async (r) => {
       for (const change of plan.changes) {
         const s = change.detail as SettingChange;
         try {
@@ -113,13 +117,25 @@ export default defineModule<typeof schema, Current>({
           await r.call('CONFIG', 'REWRITE');
           rewrite = 'ok';
         } catch (e) {
+          const why = String((e as { data?: { redisError?: string } }).data?.redisError ?? (e as Error).message);
           // Running without a config file: the value holds until the next restart. Say so, do not fail.
-          rewrite = (e as Error).message;
-          warnings.push(`CONFIG REWRITE failed, the change is lost on restart: ${rewrite}`);
+          if (/without a config file/i.test(why)) {
+            rewrite = why;
+            warnings.push(`CONFIG REWRITE not possible, the change is lost on restart: ${why}`);
+          } else {
+            // A file Redis cannot write (permissions, a read-only mount): the run must not look done when a restart undoes it.
+            throw new ModuleError(
+              `redis_config: set ${changed.join(', ')} on ${ctx.host}, but CONFIG REWRITE could not save it (${why}); the change is lost on the next restart. ` +
+              'Make the config file and its folder writable by the user Redis runs as, or set rewrite: false to keep the change in memory only',
+              { changed_settings: changed },
+            );
+          }
         }
       }
     });
-    if (restart.length > 0) warnings.push(`needs a restart to change: ${restart.join(', ')}`);
+    // The plan already warned about the ones it knew; only those CONFIG SET refused are news.
+    const found = restart.filter((n) => !planned.includes(n));
+    if (found.length > 0) warnings.push(`needs a restart to change: ${found.join(', ')}`);
     return { result: { changed_settings: changed, restart_required: restart, rewrite }, warnings };
   },
 });

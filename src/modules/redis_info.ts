@@ -1,14 +1,17 @@
 import { defineModule } from '../core/registry.js';
 import { withRedis, RedisUnreachable } from './redis/connect.js';
 import { replicationInfo, parseInfo, flattenInfo, type ReplicationInfo } from './redis/info.js';
-import { portArg, passwordArg, notRunningYet } from './redis/args.js';
+import { portArg, passwordArg, hostArg, usernameArg, loginArgs, redisTarget, notRunningYet } from './redis/args.js';
 
 const schema = {
   type: 'object',
   additionalProperties: false,
   properties: {
+    host: hostArg,
     port: portArg,
     password: passwordArg,
+    username: usernameArg,
+    ...loginArgs,
   },
 } as const;
 
@@ -17,10 +20,10 @@ type Current = { live: true; info: ReplicationInfo; raw: Record<string, string> 
 export default defineModule<typeof schema, Current>({
   name: 'redis_info',
   schema,
-  secretArgs: ['password'],
+  secretArgs: ['password', 'login_password'],
   meta: {
     description: 'Reads the replication state of a Redis on the host: its role, replicas and their lag, its master. Only looks.',
-    example: '- redis_info:\n    port: 6379\n    password: "{{ redis_password }}"\n  register: redis_status',
+    example: '- redis_info:\n    host: "{{ ansible_host }}"   # when Redis binds only that address\n    port: 6379\n    password: "{{ redis_password }}"\n  register: redis_status',
     returns: {
       role: '"master" or "replica".',
       connected_slaves: 'Number of connected replicas (on a master).',
@@ -34,9 +37,10 @@ export default defineModule<typeof schema, Current>({
     },
   },
   async read(ctx, args): Promise<Current> {
-    const port = args.port ?? 6379;
+    const target = redisTarget(args, 'redis_info');
+    const port = target.port;
     try {
-      const text = await withRedis(ctx, port, args.password, async (r) => String(await r.call('INFO')));
+      const text = await withRedis(ctx, target, async (r) => String(await r.call('INFO')));
       return { live: true, info: replicationInfo(text), raw: flattenInfo(parseInfo(text)) };
     } catch (e) {
       if (ctx.check && e instanceof RedisUnreachable) return { live: false, port };

@@ -3,7 +3,7 @@ import { ModuleError } from '../core/errors.js';
 import { openRedis, RedisUnreachable, type RedisSession } from './redis/connect.js';
 import { replicationInfo, sentinelMaster } from './redis/info.js';
 import { pendingConditions, needsRedis, type Observed } from './redis/waitConditions.js';
-import { portArg, passwordArg, sentinelPortArg, sentinelPasswordArg, masterNameArg, notRunningYet } from './redis/args.js';
+import { portArg, passwordArg, hostArg, usernameArg, loginArgs, redisTarget, sentinelHostArg, sentinelPortArg, sentinelPasswordArg, masterNameArg, notRunningYet } from './redis/args.js';
 import { sleep } from './system/remote.js';
 import { isUnknownMaster } from './sentinel_info.js';
 
@@ -11,13 +11,17 @@ const schema = {
   type: 'object',
   additionalProperties: false,
   properties: {
+    host: hostArg,
     port: portArg,
     password: passwordArg,
+    username: usernameArg,
+    ...loginArgs,
     replicas_online: { type: 'integer', minimum: 0, description: 'Wait until the master has at least this many replicas in state online.' },
     in_sync: { type: 'boolean', description: 'Master: every replica online and within max_lag bytes of the master\'s offset. Replica: link up, no full sync running.' },
     max_lag: { type: 'integer', minimum: 0, default: 0, description: 'Bytes a replica may be behind for in_sync.' },
     role: { type: 'string', enum: ['master', 'replica'], description: 'Wait until the Redis has this role (a replica: with its link to the master up).' },
     master_known_to_sentinels: { type: 'integer', minimum: 1, description: 'Wait until the Sentinel on this host knows master_name, does not flag it down, and knows this many Sentinels in all (itself included).' },
+    sentinel_host: { ...sentinelHostArg, description: 'The address the Sentinel listens on, as seen from the host itself. Default: host (a Sentinel usually binds what its Redis binds).' },
     sentinel_port: sentinelPortArg,
     sentinel_password: sentinelPasswordArg,
     master_name: masterNameArg,
@@ -45,14 +49,17 @@ async function observe(redis: RedisSession | undefined, sentinel: RedisSession |
 export default defineModule<typeof schema, Current>({
   name: 'redis_wait',
   schema,
-  secretArgs: ['password', 'sentinel_password'],
+  secretArgs: ['password', 'login_password', 'sentinel_password'],
   meta: {
-    description: 'Waits until a Redis (and/or the Sentinel) on the host reaches a state: replicas online, offsets in sync, a role, the master known to the Sentinels. Only looks, so it runs under --check.',
+    description: 'Waits until a Redis (and/or the Sentinel) on the host reaches a state: replicas online, offsets in sync, a role, the master known to the Sentinels; with no condition, until Redis answers. Only looks, so it runs under --check.',
     example: '- redis_wait:\n    replicas_online: 2\n    in_sync: true\n    max_lag: 0\n    timeout: 120',
     returns: { elapsed: 'Seconds waited.', checks: 'How many times the state was read.', replication: 'The last replication state read.', sentinel: 'The last SENTINEL MASTER state read.' },
   },
   async read(ctx, args): Promise<Current> {
-    const port = args.port ?? 6379;
+    const target = redisTarget(args, 'redis_wait');
+    const port = target.port;
+    // A Sentinel usually binds the same addresses as the Redis beside it.
+    const sentinelTarget = { host: args.sentinel_host ?? target.host, port: args.sentinel_port ?? 26379, password: args.sentinel_password, names: { host: 'sentinel_host', password: 'sentinel_password' } };
     const masterName = args.master_name ?? 'mymaster';
     const deadline = Date.now() + (args.timeout ?? 60) * 1000;
     const delayMs = (args.delay ?? 1) * 1000;
@@ -64,9 +71,9 @@ export default defineModule<typeof schema, Current>({
     try {
       for (;;) {
         try {
-          if (!redis && needsRedis(args)) redis = await openRedis(ctx, port, args.password);
+          if (!redis && needsRedis(args)) redis = await openRedis(ctx, target);
           if (!sentinel && args.master_known_to_sentinels !== undefined) {
-            sentinel = await openRedis(ctx, args.sentinel_port ?? 26379, args.sentinel_password, 'Sentinel');
+            sentinel = await openRedis(ctx, sentinelTarget, 'Sentinel');
           }
           const observed = await observe(redis, sentinel, masterName);
           checks += 1;

@@ -1,8 +1,9 @@
 import { defineModule, type FromSchema, type ModuleContext, type Plan, type Change } from '../core/registry.js';
 import { sh, Secret } from '../core/sh.js';
-import { withRedis, RedisUnreachable, reveal } from './redis/connect.js';
+import { withRedis, RedisUnreachable, reveal, type RedisSession } from './redis/connect.js';
+import { ModuleError } from '../core/errors.js';
 import { sentinelMaster, parseInfo, flattenInfo, type SentinelMaster } from './redis/info.js';
-import { sentinelPortArg, sentinelPasswordArg, masterNameArg } from './redis/args.js';
+import { type RedisTarget, sentinelPortArg, sentinelPasswordArg, sentinelHostArg, masterNameArg } from './redis/args.js';
 import { isUnknownMaster } from './sentinel_info.js';
 
 const schema = {
@@ -17,6 +18,7 @@ const schema = {
     failover_timeout: { type: 'integer', minimum: 1, description: 'failover-timeout in milliseconds.' },
     parallel_syncs: { type: 'integer', minimum: 1, description: 'Replicas reconfigured at once after a failover.' },
     auth_pass: { type: 'string', description: 'The password of the monitored Redis (auth-pass); masked in all output.' },
+    sentinel_host: sentinelHostArg,
     sentinel_port: sentinelPortArg,
     password: sentinelPasswordArg,
     sentinel_password: { ...sentinelPasswordArg, description: 'Alias of password.' },
@@ -82,6 +84,8 @@ export function planSentinel(current: Exclude<Current, { live: false }>, args: A
   };
 }
 
+const sentinelTarget = (args: Args): RedisTarget => ({ host: args.sentinel_host ?? '127.0.0.1', port: args.sentinel_port ?? 26379, password: args.password ?? args.sentinel_password, names: { host: 'sentinel_host', password: 'password (or sentinel_password)' } });
+
 /** Sentinel writes `sentinel auth-pass NAME PASS` into its file; compare there without the password on a command line. */
 async function authPassMatches(ctx: ModuleContext, configFile: string, name: string, pass: string): Promise<boolean | undefined> {
   if (configFile === '') return undefined;
@@ -103,7 +107,7 @@ export default defineModule<typeof schema, Current>({
   async read(ctx, args): Promise<Current> {
     const name = args.master_name ?? 'mymaster';
     try {
-      return await withRedis(ctx, args.sentinel_port ?? 26379, args.password ?? args.sentinel_password, async (r): Promise<Current> => {
+      return await withRedis(ctx, sentinelTarget(args), async (r): Promise<Current> => {
         let reply: unknown;
         try {
           reply = await r.call('SENTINEL', 'MASTER', name);
@@ -131,16 +135,29 @@ export default defineModule<typeof schema, Current>({
   },
   async apply(ctx: ModuleContext, plan: Plan, args: Args) {
     const name = args.master_name ?? 'mymaster';
-    await withRedis(ctx, args.sentinel_port ?? 26379, args.password ?? args.sentinel_password, async (r) => {
-      // auth-pass arrives as a Secret (secretArgs): kept as one so the session sends its value and errors mask it.
-      const sets: (string | Secret)[] = [];
-      for (const change of plan.changes) {
-        const s = change.detail as SentinelStep;
-        if (s.kind === 'monitor') await r.call('SENTINEL', 'MONITOR', name, s.host, s.port, s.quorum);
-        else sets.push(s.option, s.value as string | Secret);
+    await withRedis(ctx, sentinelTarget(args), async (r) => {
+      try {
+        await monitorAndSet(r, plan, name);
+      } catch (e) {
+        // Sentinel applies the change in memory, then fails to persist it: say what to fix, not just "check the logs".
+        if (/Failed to save config file/i.test((e as Error).message)) {
+          throw new ModuleError(`${(e as Error).message}: Sentinel must be able to rewrite its own config file; make the file and its folder writable by the user Sentinel runs as (the change holds only until Sentinel restarts)`);
+        }
+        throw e;
       }
-      if (sets.length > 0) await r.call('SENTINEL', 'SET', name, ...sets);
     }, 'Sentinel');
     return { result: plan.result ?? {} };
   },
 });
+
+/** The SENTINEL MONITOR, then every option in one SENTINEL SET. */
+async function monitorAndSet(r: RedisSession, plan: Plan, name: string): Promise<void> {
+  // auth-pass arrives as a Secret (secretArgs): kept as one so the session sends its value and errors mask it.
+  const sets: (string | Secret)[] = [];
+  for (const change of plan.changes) {
+    const s = change.detail as SentinelStep;
+    if (s.kind === 'monitor') await r.call('SENTINEL', 'MONITOR', name, s.host, s.port, s.quorum);
+    else sets.push(s.option, s.value as string | Secret);
+  }
+  if (sets.length > 0) await r.call('SENTINEL', 'SET', name, ...sets);
+}

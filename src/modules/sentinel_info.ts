@@ -1,12 +1,13 @@
 import { defineModule } from '../core/registry.js';
 import { withRedis, RedisUnreachable } from './redis/connect.js';
 import { sentinelMaster, type SentinelMaster } from './redis/info.js';
-import { sentinelPortArg, sentinelPasswordArg, masterNameArg, notRunningYet } from './redis/args.js';
+import { sentinelPortArg, sentinelPasswordArg, sentinelHostArg, masterNameArg, notRunningYet } from './redis/args.js';
 
 const schema = {
   type: 'object',
   additionalProperties: false,
   properties: {
+    host: sentinelHostArg,
     port: sentinelPortArg,
     master_name: masterNameArg,
     password: sentinelPasswordArg,
@@ -45,7 +46,7 @@ export default defineModule<typeof schema, Current>({
     const port = args.port ?? 26379;
     const name = args.master_name ?? 'mymaster';
     try {
-      return await withRedis(ctx, port, args.password ?? args.sentinel_password, async (r): Promise<Current> => {
+      return await withRedis(ctx, { host: args.host ?? '127.0.0.1', port, password: args.password ?? args.sentinel_password, names: { host: 'host', password: 'password (or sentinel_password)' } }, async (r): Promise<Current> => {
         let reply: unknown;
         try {
           reply = await r.call('SENTINEL', 'MASTER', name);

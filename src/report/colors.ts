@@ -51,15 +51,27 @@ export function createPalette(enabled: boolean): Palette {
 }
 
 /**
- * Whether to colour a stream: NO_COLOR (any non-empty value, see no-color.org) always wins; FORCE_COLOR
- * forces colour unless it is "0" or "false"; otherwise only on a terminal that is not "dumb".
+ * Whether to colour a stream: NO_COLOR (any non-empty value, see no-color.org) always wins, then ANSIBLE_NOCOLOR;
+ * FORCE_COLOR forces colour unless it is "0" or "false", then ANSIBLE_FORCE_COLOR; otherwise only on a terminal
+ * that is not "dumb".
  */
 export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  // Ansible's own switches, set in many CI pipelines that ran ansible-playbook before: ANSIBLE_NOCOLOR acts as
+  // NO_COLOR, ANSIBLE_FORCE_COLOR as FORCE_COLOR (both read as Ansible's booleans).
+  if (ansibleBoolean(env.ANSIBLE_NOCOLOR) === true) return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  const ansibleForce = ansibleBoolean(env.ANSIBLE_FORCE_COLOR);
+  if (ansibleForce !== undefined) return ansibleForce;
   if (env.TERM === 'dumb') return false;
   return stream.isTTY === true;
+}
+
+/** Ansible's reading of a boolean setting; undefined when unset or empty. */
+function ansibleBoolean(value: string | undefined): boolean | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return ['1', 'true', 'yes', 'on', 'y', 't'].includes(value.trim().toLowerCase());
 }
 
 /** Text width without ANSI colour codes, for padding coloured text. */

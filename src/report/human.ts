@@ -27,6 +27,8 @@ export interface ReporterOptions {
 export interface Reporter {
   listener: RunListener;
   close(): void;
+  /** Erases the live status line, for a caller about to write to the same terminal another way (stderr). */
+  clearStatus(): void;
 }
 
 type OutputEvent = Extract<RunEvent, { type: 'host:output' }>;
@@ -74,6 +76,18 @@ export function createHumanReporter(opts: ReporterOptions): Reporter {
     out(text);
   };
   const running = new Map<string, number>();
+  /**
+   * `included:` lines of a task, held until it ends: as Ansible, one line per included file names all its
+   * hosts (`included: tasks/x.yml for web1, web2`).
+   */
+  const heldIncludes = new Map<string, { task: TaskRef; hostsByFile: Map<string, string[]> }>();
+  const flushIncludes = (k: string): void => {
+    const held = heldIncludes.get(k);
+    if (!held) return;
+    heldIncludes.delete(k);
+    bannerFor(held.task);
+    for (const [file, hosts] of held.hostsByFile) out(palette.skipped(`included: ${file} for ${hosts.join(', ')}`) + '\n');
+  };
   const bannerFor = (task: TaskRef): void => {
     // Only to switch from one task's banner to another's: results fed without any task:start print as they are.
     if (lastBanner !== undefined && lastBanner !== bannerKey(task)) taskBanner(task);
@@ -170,7 +184,17 @@ export function createHumanReporter(opts: ReporterOptions): Reporter {
         // With a loop, the items were the output; Ansible prints a summary only when the loop failed or every
         // item was skipped (`skipping: [host]`).
         if (hadItems && (e.result.status === 'ok' || e.result.status === 'changed')) return;
+        const included = e.result.status === 'ok' && !noLog ? e.result.data._included : undefined;
+        if (!hadItems && typeof included === 'string' && running.has(bannerKey(e.task))) {
+          const k = bannerKey(e.task);
+          const held = heldIncludes.get(k) ?? { task: e.task, hostsByFile: new Map<string, string[]>() };
+          heldIncludes.set(k, held);
+          held.hostsByFile.set(included, [...(held.hostsByFile.get(included) ?? []), e.host]);
+          return;
+        }
         bannerFor(e.task);
+        // The items were shown one by one: as Ansible, the summary does not list them all again (below -vvv).
+        const summary = hadItems && opts.verbosity < 3 ? withoutItemResults(e.result) : e.result;
         if (e.result.status === 'unreachable') {
           if (unreachableByEvent.get(e.host) === e.result.msg) {
             unreachableByEvent.delete(e.host);
@@ -179,7 +203,7 @@ export function createHumanReporter(opts: ReporterOptions): Reporter {
           }
           unreachableByResult.set(e.host, e.result.msg);
         }
-        showResult(e.task, e.host, e.result, noLog, e.delegatedTo ? { delegatedTo: e.delegatedTo } : {});
+        showResult(e.task, e.host, summary, noLog, e.delegatedTo ? { delegatedTo: e.delegatedTo } : {});
         return;
       }
       case 'host:unreachable':
@@ -191,7 +215,10 @@ export function createHumanReporter(opts: ReporterOptions): Reporter {
         const k = bannerKey(e.task);
         const open = (running.get(k) ?? 1) - 1;
         if (open > 0) running.set(k, open);
-        else running.delete(k);
+        else {
+          running.delete(k);
+          flushIncludes(k);
+        }
         return;
       }
       case 'play:end':
@@ -200,6 +227,7 @@ export function createHumanReporter(opts: ReporterOptions): Reporter {
         out(warningLine(e.message, e.host));
         return;
       case 'run:end':
+        for (const k of [...heldIncludes.keys()]) flushIncludes(k);
         out(`\n${formatRecap(e.stats, { color: opts.color, columns })}`);
         if (e.interrupted) out(palette.failed('[ERROR]: interrupted: no new task was started after the stop request') + '\n');
         return;
@@ -217,7 +245,15 @@ export function createHumanReporter(opts: ReporterOptions): Reporter {
     },
     close: () => {
       gate.flush();
+      for (const k of [...heldIncludes.keys()]) flushIncludes(k);
       status?.stop();
     },
+    clearStatus: () => status?.clear(),
   };
+}
+
+function withoutItemResults(r: HostResult): HostResult {
+  if (r.status === 'unreachable' || !('results' in r.data)) return r;
+  const { results: _items, ...data } = r.data;
+  return { ...r, data };
 }

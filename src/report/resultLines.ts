@@ -39,7 +39,8 @@ export function resultLine(r: HostResult, c: LineContext): string {
       // A result may ask to be shown only from some -v level on (debug's `verbosity`), as Ansible does.
       const shownFrom = typeof r.data._verbosity === 'number' ? r.data._verbosity : 0;
       if (shownFrom > c.verbosity) return c.palette.skipped(`skipping: ${target}`);
-      if (typeof r.data._included === 'string') return paint(`included: ${r.data._included} for ${c.host}${item ? ` => ${item}` : ''}`);
+      // Ansible prints included lines in its skip colour (cyan).
+      if (typeof r.data._included === 'string') return c.palette.skipped(`included: ${r.data._included} for ${c.host}${item ? ` => ${item}` : ''}`);
       const data = c.verbosity >= 1 || c.alwaysShowData ? dataSuffix(r.data, c) : '';
       return paint(`${WORD[r.status]}: ${target}${item ? ` => ${item}` : ''}${data}`);
     }
@@ -62,7 +63,7 @@ export function resultLine(r: HostResult, c: LineContext): string {
 
 function dataSuffix(all: Record<string, unknown>, c: LineContext): string {
   // Keys starting with _ are for the engine and reporters, not for people.
-  const data = Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('_')));
+  const data = Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('_') && (c.verbosity >= 3 || c.alwaysShowData || !STATUS_KEYS.has(k))));
   if (Object.keys(data).length === 0) return '';
   return ` => ${toJson(data, c.alwaysShowData ? 3 : c.verbosity)}`;
 }
@@ -84,6 +85,8 @@ export function inlineJson(value: unknown): string {
 }
 
 const OUTPUT_KEYS = ['stdout', 'stderr'] as const;
+/** The line's first word already says these; Ansible's callback drops them too (TaskResult's _IGNORE). */
+const STATUS_KEYS = new Set(['failed', 'skipped']);
 const NOISE_KEYS = new Set(['stdout_lines', 'stderr_lines', 'msg']);
 
 /**
@@ -102,14 +105,16 @@ export function failureView(r: Extract<HostResult, { status: 'failed' }>, verbos
   if (verbosity === 0) {
     if (data.rc !== undefined) view.rc = data.rc;
     const stderr = typeof data.stderr === 'string' ? data.stderr.trim() : '';
-    const stdout = typeof data.stdout === 'string' ? data.stdout.trim() : '';
     // Scripts often report errors on stdout; show it when stderr has nothing to say.
-    if (stderr !== '') view.stderr = trimmed(data.stderr);
-    else if (stdout !== '') view.stdout = trimmed(data.stdout);
+    const [key, text] = stderr !== '' ? (['stderr', data.stderr] as const) : (['stdout', data.stdout] as const);
+    const tail = typeof text === 'string' ? trimOutput(text) : '';
+    // A message that already ends with that tail (the command modules put it there) is not repeated: 15 lines
+    // of a failed build shown twice bury the answer.
+    if (tail !== '' && !r.msg.trimEnd().endsWith(tail)) view[key] = tail;
     return view;
   }
   for (const [k, v] of Object.entries(data)) {
-    if (NOISE_KEYS.has(k)) continue;
+    if (NOISE_KEYS.has(k) || STATUS_KEYS.has(k)) continue;
     view[k] = (OUTPUT_KEYS as readonly string[]).includes(k) ? trimmed(v) : v;
   }
   return view;
@@ -125,10 +130,18 @@ export function diffText(diffs: Diff[], palette: Palette): string {
       headerOptions: diffLib().FILE_HEADERS_ONLY,
     });
     if (!patch) continue;
-    const lines = patch.replace(/\n$/, '').split('\n').map((line) => colorDiffLine(line, palette));
+    const lines = patch.replace(/\n$/, '').split('\n').map((line) => colorDiffLine(pythonHunkHeader(line), palette));
     out += `${lines.join('\n')}\n\n`;
   }
   return out;
+}
+
+/**
+ * Hunk headers as GNU diff and Python's difflib (so Ansible) write them: a one-line range is `-3`, not `-3,1`.
+ * Tools that read our diffs (patch, review bots) accept both; people comparing with Ansible's logs see the same.
+ */
+function pythonHunkHeader(line: string): string {
+  return line.startsWith('@@') ? line.replace(/^@@ -(\d+),1 \+(\d+)(,\d+)? @@/, '@@ -$1 +$2$3 @@').replace(/^@@ -(\d+(?:,\d+)?) \+(\d+),1 @@/, '@@ -$1 +$2 @@') : line;
 }
 
 function colorDiffLine(line: string, p: Palette): string {

@@ -7,6 +7,7 @@ export function connectOptionsFrom(options: RunPlaybookOptions): ConnectOptions 
   return {
     ...(options.user ? { user: options.user } : {}),
     ...(options.privateKeyFile ? { privateKeyFile: options.privateKeyFile } : {}),
+    ...(options.privateKeyPassphrase !== undefined ? { passphrase: options.privateKeyPassphrase } : {}),
     ...(options.password !== undefined ? { password: new Secret(options.password) } : {}),
     ...hostKeyCheckingOption(options),
     ...(options.knownHostsFiles ? { knownHostsFiles: options.knownHostsFiles } : {}),

@@ -28,6 +28,8 @@ export class ConnectionPool {
     private readonly options: ConnectOptions,
     private readonly beforeConnect?: (host: string, vars: Vars) => Promise<void>,
     private readonly connector?: (host: string, vars: Vars) => Promise<Connection>,
+    /** The run's kill signal (a second Ctrl-C): a connect still waiting for a silent host gives up at once. */
+    private readonly signal?: AbortSignal,
   ) {}
 
   get(host: string, vars: Vars): Promise<Connection> {
@@ -37,8 +39,9 @@ export class ConnectionPool {
       conn = (async () => {
         try {
           await this.beforeConnect?.(host, vars);
-          return await (this.connector ? this.connector(host, vars) : openConnection(host, vars, this.options));
+          return await (this.connector ? this.connector(host, vars) : openConnection(host, vars, this.options, this.signal));
         } catch (e) {
+          if (this.signal?.aborted && !(e instanceof UnreachableError)) throw new UnreachableError('interrupted while connecting');
           if (e instanceof UnreachableError) throw e;
           throw new UnreachableError(e instanceof Error ? e.message : String(e));
         }

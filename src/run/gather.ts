@@ -5,6 +5,7 @@ import { factVariables, gatherFacts } from './facts.js';
 import type { HostState } from './hostState.js';
 import { rootScope } from './scope.js';
 import { hostVars } from './taskVars.js';
+import { resolveBecome } from './task.js';
 
 /** The implicit first task of a play: one round trip per host, reported like any task ("Gathering Facts"). */
 export async function gatherPlayFacts(pc: PlayContext, hosts: HostState[]): Promise<void> {
@@ -20,8 +21,9 @@ export async function gatherPlayFacts(pc: PlayContext, hosts: HostState[]): Prom
         const t0 = Date.now();
         run.emit({ type: 'host:start', time: t0, task: ref, host: host.name });
         try {
-          const conn = await run.pool.get(host.name, hostVars(pc, host, rootScope()));
-          const facts = await gatherFacts(conn, run.killSignal);
+          const vars = hostVars(pc, host, rootScope());
+          const conn = await run.pool.get(host.name, vars);
+          const facts = await gatherFacts(conn, run.killSignal, resolveBecome(pc, rootScope(), vars));
           host.factVars = factVariables(facts);
           host.stats.ok++;
           run.emit({ type: 'host:result', time: Date.now(), task: ref, host: host.name, result: { status: 'ok', data: {}, diffs: [], warnings: [] }, durationMs: Date.now() - t0, noLog: false });

@@ -21,6 +21,8 @@ export interface RunPlaybookOptions {
   forks?: number;
   user?: string;
   privateKeyFile?: string;
+  /** The passphrase of an encrypted private key (the CLI asks for it on a terminal). */
+  privateKeyPassphrase?: string;
   password?: string;
   becomePassword?: string;
   /** -b/--become and --become-user: defaults below every play, task and inventory setting, as in Ansible. */

@@ -10,6 +10,7 @@ import { applyEffects } from './effects.js';
 import { enter, rootScope, type Scope } from './scope.js';
 import { hostVars, taskRef, truthy } from './taskVars.js';
 import { createLimit } from './limit.js';
+import { createOutputDecoder } from './outputDecoder.js';
 import { countResult, recordFailure } from './stats.js';
 import { tagsSelected } from './tags.js';
 
@@ -211,13 +212,14 @@ async function runItem(pc: PlayContext, task: Task, scope: Scope, host: HostStat
   const delay = Number(templates.render(task.delay ?? 5, vars, task.pos));
   let outcome: ItemOutcome | undefined;
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
+    const output = createOutputDecoder((stream, chunk) => run.emit({ type: 'host:output', time: Date.now(), task: ref, host: host.name, stream, chunk, noLog }));
     outcome = await invokeModule({
       run, task, module, scope, host: host.name, vars, check, diff, become, env,
       connect: () => run.pool.get(target, targetVars),
       sshPort: local ? undefined : Number(targetVars.ansible_port ?? 22),
       onLog: (message) => run.emit({ type: 'host:log', time: Date.now(), task: ref, host: host.name, message, noLog }),
-      onOutput: (stream, chunk) => { if (run.verbosity >= 2) run.emit({ type: 'host:output', time: Date.now(), task: ref, host: host.name, stream, chunk: chunk.toString(), noLog }); },
-    });
+      onOutput: (stream, chunk) => { if (run.verbosity >= 2) output.push(stream, chunk); },
+    }).finally(() => output.end());
     outcome = judge(pc, task, vars, outcome);
     if (task.until.length === 0) break;
     const untilVars = withResult(vars, task, outcome);
@@ -299,7 +301,7 @@ function toHostResult(outcome: Outcome, ignored: boolean, check: boolean): HostR
 }
 
 /** As Ansible's PlayContext: connection variables (ansible_become, ansible_become_user) override the keywords. */
-function resolveBecome(pc: PlayContext, scope: Scope, vars: Vars): Become | undefined {
+export function resolveBecome(pc: PlayContext, scope: Scope, vars: Vars): Become | undefined {
   const on = vars.ansible_become !== undefined ? truthy(vars.ansible_become) : scope.become ?? pc.play.become ?? pc.run.options.become ?? false;
   if (!on) return undefined;
   const user = String(vars.ansible_become_user ?? scope.becomeUser ?? pc.play.becomeUser ?? pc.run.options.becomeUser ?? 'root');

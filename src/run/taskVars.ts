@@ -61,7 +61,8 @@ export function hostVars(pc: PlayContext, host: HostState, scope: Scope, task?: 
     omit: OMIT,
     ...(role ? { role_path: role.path, role_name: role.name, ansible_role_names: roleChain(role).map((r) => r.name) } : {}),
   };
-  return composeVars(levels, magic, run.templates, task?.pos ?? pc.play.pos);
+  const addedByAddHost = run.inventory.hosts.get(host.name)?.literalVars;
+  return composeVars(levels, magic, run.templates, task?.pos ?? pc.play.pos, addedByAddHost ? { inventoryHost: addedByAddHost } : {});
 }
 
 function activeBatch(pc: PlayContext): string[] {

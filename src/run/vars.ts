@@ -73,13 +73,21 @@ export function layersFor(sources: VarSources, host: HostState, task: TaskLayers
  * rendered on first read against the same object (Ansible's lazy templating), so `dir: "{{ base }}/x"` works in
  * any order; a variable that refers to itself is an error naming it.
  */
-export function composeVars(levels: Partial<Record<VarLevel, Vars>>, magic: Vars, engine: TemplateEngine, pos: Position): Vars {
+export function composeVars(
+  levels: Partial<Record<VarLevel, Vars>>,
+  magic: Vars,
+  engine: TemplateEngine,
+  pos: Position,
+  /** Names that are data (never rendered) at one level only, such as add_host's variables at inventoryHost. */
+  literal: Partial<Record<VarLevel, ReadonlySet<string>>> = {},
+): Vars {
   const out: Vars = {};
   const winner = new Map<string, { value: unknown; data: boolean }>();
   for (const level of VAR_LEVELS) {
     const layer = levels[level];
     if (!layer) continue;
-    for (const [k, v] of Object.entries(layer)) winner.set(k, { value: v, data: DATA_LEVELS.has(level) });
+    const names = literal[level];
+    for (const [k, v] of Object.entries(layer)) winner.set(k, { value: v, data: DATA_LEVELS.has(level) || names?.has(k) === true });
   }
   for (const [k, v] of Object.entries(magic)) winner.set(k, { value: v, data: true });
   const rendering = new Set<string>();

@@ -70,6 +70,71 @@ test('become root and another user with the sudo password; a wrong or missing on
   }
 });
 
+test('a stale SSH_AUTH_SOCK is skipped like OpenSSH does: the password after it still logs in', async () => {
+  const dead = join(tmp, 'dead-agent.sock'); // no agent listens there
+  const t = target(host(0), { agentSocket: dead, password: new Secret(lab.sudoPassword) });
+  delete t.privateKeyFile;
+  const c = await connectSsh(t);
+  try {
+    assert.equal((await c.run(sh`id -un`)).stdout.toString().trim(), lab.sudoUser);
+  } finally {
+    await c.close();
+  }
+  // with nothing after it, the failure names the agent and why it was not used
+  const alone = target(host(0), { agentSocket: dead });
+  delete alone.privateKeyFile;
+  await assert.rejects(connectSsh(alone), (e: unknown) => e instanceof Error && /authentication failed .*agent .*dead-agent\.sock not usable/.test(e.message));
+});
+
+test('a login shell that prints (noisy ~/.bashrc, stty) keeps the persistent shell; SFTP falls back to the shell', async () => {
+  const h = host(1);
+  const user = 'rpnoisy';
+  // at the top of .bashrc, before Debian's "not interactive: return", as a careless admin would put it
+  const setup = await lab.exec(h.name, [
+    `useradd -m -s /bin/bash ${user}`,
+    `install -d -o ${user} -m 700 /home/${user}/.ssh`,
+    `install -o ${user} -m 600 /root/.ssh/authorized_keys /home/${user}/.ssh/authorized_keys`,
+    `{ echo 'printf "Welcome-no-newline"'; echo 'echo NOISE-ERR >&2'; echo 'stty -echo 2>/dev/null'; cat /etc/skel/.bashrc; } > /home/${user}/.bashrc`,
+  ].join(' && '));
+  assert.equal(setup.code, 0, setup.stderr);
+  const log: string[] = [];
+  const c = await connectSsh(target(h, { user, verbose: (m) => log.push(m) }));
+  try {
+    const r = await c.run(sh`echo out; echo err >&2`);
+    assert.deepEqual([r.stdout.toString(), r.stderr.toString()], ['out\n', 'err\n'], 'the login shell\'s noise is not the command\'s output');
+    assert.ok(!log.some((m) => /persistent shell unavailable/.test(m)), log.join('\n'));
+    assert.ok(log.some((m) => /login shell printed/.test(m)), log.join('\n'));
+    await c.put(`/home/${user}/f`, Buffer.from('through the shell\n'));
+    assert.equal((await c.get(`/home/${user}/f`)).toString(), 'through the shell\n');
+    assert.ok(log.some((m) => /SFTP unavailable/.test(m)), 'the noise breaks SFTP, so put says it used the shell');
+  } finally {
+    await c.close();
+    await lab.exec(h.name, `userdel -r ${user} 2>/dev/null; true`);
+  }
+});
+
+test('a become command that times out is killed with its children (sudo with a password), in the shell and in exec mode', async () => {
+  const h = host(0);
+  const password = new Secret(lab.sudoPassword);
+  for (const execChannelPerCommand of [false, true]) {
+    const tag = execChannelPerCommand ? 318 : 317; // distinct sleeps, so a survivor names its transport
+    const c = await connectSsh(target(h, { execChannelPerCommand }));
+    try {
+      const started = Date.now();
+      await assert.rejects(c.run(sh`sleep ${String(tag)} & sleep ${String(tag)}.5; echo never`, { become: { user: 'root', password }, timeoutMs: 1500 }), /timed out after 1.5 s/);
+      assert.ok(Date.now() - started < 8000, 'the kill does not wait for the command');
+      await new Promise((r) => setTimeout(r, 300));
+      // the root-owned sleeps, not only the login user's sudo: a kill by labadmin alone reaches sudo and stops there
+      const left = await lab.exec(h.name, `pgrep -af 'slee[p] ${tag}' || true`);
+      assert.equal(left.stdout.trim(), '', `left running (exec mode: ${execChannelPerCommand}): ${left.stdout}`);
+      assert.equal((await c.run(sh`id -un`, { become: { user: 'root', password } })).stdout.toString().trim(), 'root', 'the connection still works');
+    } finally {
+      await c.close();
+      await lab.exec(h.name, `pkill -9 -f 'slee[p] ${tag}' || true`);
+    }
+  }
+});
+
 test('a host key that does not match known_hosts is refused, naming the file and line', async () => {
   const h = host(0);
   const keyFile = join(tmp, 'other');

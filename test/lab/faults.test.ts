@@ -146,3 +146,32 @@ test('a host stopped during a task is reported unreachable, the others finish, e
     await lab.startHost(H2.name);
   }
 });
+
+test('Ctrl-C twice while a host is still connecting (network cut): exit 99 at once, not after the connect timeout', async () => {
+  const yml = write(dir, 'connecting.yml', `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: quick
+      command: "true"
+`);
+  await lab.cutNetwork(H2.name);
+  try {
+    // 20 s to connect: the run must not wait for it once aborted
+    const cli = startCli([yml, '-i', lab.inventoryPath, '-e', '{"ansible_ssh_common_args": "-o ConnectTimeout=20 -o UserKnownHostsFile=' + lab.knownHostsPath + '"}'], dir);
+    await cli.waitFor(new RegExp(`changed: \\[${H1.name}\\]|changed: \\[${H0.name}\\]`));
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    cli.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 200));
+    cli.child.kill('SIGINT');
+    const run = await cli.done;
+    const ms = Date.now() - t0;
+    assert.equal(run.code, 99, run.stdout + run.stderr);
+    assert.match(run.stdout, new RegExp(`${H2.name}.*UNREACHABLE.*interrupted while connecting`));
+    // before the fix: the pending connect ran to its timeout, and its socket kept the process alive after the recap
+    assert.ok(ms < 3000, `took ${ms} ms to exit`);
+  } finally {
+    await lab.restoreNetwork(H2.name);
+  }
+});

@@ -209,3 +209,31 @@ test('after a Sentinel failover, sentinel_config leaves the group on the new mas
   assert.match(String(r.data['note']), new RegExp(`the current master ${newMaster.replace(/\./g, '\\.')}:6379 differs from host`));
   assert.equal((await cli('redismaster', 'sentinel get-master-addr-by-name mymaster', 26379)).split('\n')[0], newMaster, 'the group was re-pointed');
 });
+
+test('a Redis bound to the host address only, with ACL users: host and login_* reach it; its unwritable file fails clearly', async () => {
+  const addr = ip('redismaster');
+  // Bound to the lab address only (not 127.0.0.1), protected, with an ACL user; its config file is root's, so the
+  // redis user it runs as cannot CONFIG REWRITE it.
+  const conf = `bind ${addr}\nport 6391\nprotected-mode yes\nrequirepass rp-top-pw\nuser ops on >rp-ops-pw ~* &* +@all\ndir /tmp/rp-bound\npidfile /tmp/rp-bound/redis.pid\ndaemonize yes\n`;
+  await onHost(lab, 'redismaster', `mkdir -p /tmp/rp-bound /etc/rp-bound && chown redis /tmp/rp-bound && cat > /etc/rp-bound/redis.conf <<'X'\n${conf}X\nchmod 644 /etc/rp-bound/redis.conf && runuser -u redis -- redis-server /etc/rp-bound/redis.conf`);
+  try {
+    const out = await play(lab, [
+      { name: 'local', redis_info: { port: 6391, password: 'rp-top-pw' }, ignore_errors: true },
+      { name: 'bound', redis_info: { host: addr, port: 6391, password: 'rp-top-pw' } },
+      { name: 'ansible', redis_info: { login_host: addr, login_port: 6391, login_user: 'ops', login_password: 'rp-ops-pw' } },
+      { name: 'wrong user', redis_info: { host: addr, port: 6391, username: 'ops', password: 'rp-top-pw' }, ignore_errors: true },
+      { name: 'wait', redis_wait: { host: addr, port: 6391, password: 'rp-top-pw', role: 'master', timeout: 5, delay: 0.2 } },
+      { name: 'cfg', redis_config: { host: addr, port: 6391, password: 'rp-top-pw', settings: { hz: 12 } }, ignore_errors: true },
+    ]);
+    assert.match(out.on('local', 'redismaster').msg, /nothing answers at 127\.0\.0\.1:6391 on the host: if Redis listens only on other addresses \(its bind setting\), give one as host$/);
+    assert.equal(out.on('bound', 'redismaster').data['role'], 'master', out.human);
+    assert.equal((out.on('bound', 'redismaster').data['info'] as Record<string, string>)['tcp_port'], '6391');
+    assert.equal(out.on('ansible', 'redismaster').status, 'ok', out.human);
+    assert.match(out.on('wrong user', 'redismaster').msg, /refused the user "ops" or its password: WRONGPASS/);
+    assert.equal(out.on('wait', 'redismaster').status, 'ok', out.human);
+    assert.match(out.on('cfg', 'redismaster').msg, /set hz on redismaster, but CONFIG REWRITE could not save it \(ERR Rewriting config file: Permission denied\)/);
+    for (const pw of ['rp-top-pw', 'rp-ops-pw']) assert.ok(!out.human.includes(pw) && !out.json.includes(pw), `${pw} reached the output`);
+  } finally {
+    await lab.exec('redismaster', `REDISCLI_AUTH=rp-top-pw redis-cli -h ${addr} -p 6391 shutdown nosave; rm -rf /tmp/rp-bound /etc/rp-bound`);
+  }
+});

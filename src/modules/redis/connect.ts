@@ -1,6 +1,7 @@
 import { ModuleError } from '../../core/errors.js';
 import type { ModuleContext } from '../../core/registry.js';
 import { Secret } from '../../core/sh.js';
+import type { RedisTarget } from './args.js';
 
 export type Password = string | Secret | undefined;
 
@@ -20,12 +21,20 @@ export interface RedisSession {
 /** Connection failures that mean "nothing listens there (yet)", as opposed to a command error or a wrong password. */
 export class RedisUnreachable extends ModuleError {}
 
-export async function openRedis(ctx: ModuleContext, port: number, password: Password, what = 'Redis'): Promise<RedisSession> {
+/** Where the forward goes, for messages: the port alone in the common case, as before. */
+function place(target: RedisTarget): string {
+  return target.host === '127.0.0.1' ? `port ${target.port}` : `${target.host}:${target.port}`;
+}
+
+export async function openRedis(ctx: ModuleContext, target: RedisTarget, what = 'Redis'): Promise<RedisSession> {
+  const { port, password, username } = target;
+  const where = place(target);
+  const names = target.names ?? { host: 'host', password: 'password (or login_password)' };
   let forward: Awaited<ReturnType<ModuleContext['conn']['forward']>>;
   try {
-    forward = await ctx.conn.forward(port);
+    forward = await ctx.conn.forward(port, target.host);
   } catch (e) {
-    throw new RedisUnreachable(`cannot reach ${what} on ${ctx.host} port ${port} (SSH forward failed): ${(e as Error).message}`);
+    throw new RedisUnreachable(`cannot reach ${what} on ${ctx.host} ${where} (SSH forward failed): ${(e as Error).message}`);
   }
   // ioredis is loaded by the first Redis module that runs: other runs never pay its start-up cost.
   const { Redis } = await import('ioredis');
@@ -33,7 +42,7 @@ export async function openRedis(ctx: ModuleContext, port: number, password: Pass
   // reporters) when a server without requirepass is given one, which happens on the run that first sets it.
   const secret = reveal(password);
   const client = new Redis({
-    host: '127.0.0.1',
+    host: forward.host ?? '127.0.0.1',
     port: forward.port,
     lazyConnect: true,
     // No CLIENT SETINFO round trip before our AUTH: each module opens a short-lived connection.
@@ -55,7 +64,7 @@ export async function openRedis(ctx: ModuleContext, port: number, password: Pass
     await client.connect();
     if (secret !== undefined) {
       try {
-        await client.call('auth', secret);
+        await (username !== undefined ? client.call('auth', username, secret) : client.call('auth', secret));
       } catch (e) {
         // A Redis without a password accepts the connection anyway (as ioredis' option did).
         if (!/without any password configured|no password is set/i.test((e as Error).message)) throw e;
@@ -66,10 +75,17 @@ export async function openRedis(ctx: ModuleContext, port: number, password: Pass
   } catch (e) {
     await close();
     const msg = (e as Error).message;
-    if (/NOAUTH|WRONGPASS|invalid password|AUTH/i.test(msg)) {
-      throw new ModuleError(`${what} on ${ctx.host}:${port} refused the password: ${msg}`);
+    if (/NOAUTH/i.test(msg)) {
+      throw new ModuleError(`${what} on ${ctx.host} ${where} asks for a password and none was given (${names.password}): ${msg}`);
     }
-    throw new RedisUnreachable(`cannot reach ${what} on ${ctx.host} port ${port} (through the SSH forward): ${msg}`);
+    if (/WRONGPASS|invalid password|AUTH/i.test(msg)) {
+      throw new ModuleError(`${what} on ${ctx.host} ${where} refused the ${username !== undefined ? `user "${username}" or its ` : ''}password: ${msg}`);
+    }
+    // The forward's far end refused: nothing listens at that address. A `bind` without 127.0.0.1 is the usual cause.
+    const hint = target.host === '127.0.0.1' && /Connection is closed|ECONNRESET|ECONNREFUSED/i.test(msg)
+      ? `; nothing answers at 127.0.0.1:${port} on the host: if ${what} listens only on other addresses (its bind setting), give one as ${names.host}`
+      : '';
+    throw new RedisUnreachable(`cannot reach ${what} on ${ctx.host} ${where} (through the SSH forward): ${hint === "" ? msg : msg.replace(/\.$/, "")}${hint}`);
   }
   return {
     async call(command, ...args) {
@@ -94,12 +110,11 @@ export async function openRedis(ctx: ModuleContext, port: number, password: Pass
 /** Open, use, always close (the forward too). */
 export async function withRedis<T>(
   ctx: ModuleContext,
-  port: number,
-  password: Password,
+  target: RedisTarget,
   fn: (s: RedisSession) => Promise<T>,
   what = 'Redis',
 ): Promise<T> {
-  const session = await openRedis(ctx, port, password, what);
+  const session = await openRedis(ctx, target, what);
   try {
     return await fn(session);
   } finally {

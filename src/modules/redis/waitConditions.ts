@@ -53,5 +53,6 @@ export function pendingConditions(c: WaitConditions, o: Observed): string[] {
 }
 
 export function needsRedis(c: WaitConditions): boolean {
-  return c.replicas_online !== undefined || c.in_sync === true || c.role !== undefined;
+  // No condition at all means "until Redis answers", as wait_for waits for a port: never an instant ok unchecked.
+  return c.replicas_online !== undefined || c.in_sync === true || c.role !== undefined || c.master_known_to_sentinels === undefined;
 }

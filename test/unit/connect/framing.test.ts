@@ -18,6 +18,20 @@ test('the marker is found when split across chunks of any size; output before it
   }
 });
 
+test('a short line streams at once; only a tail that could start the marker is held back', () => {
+  const marker = newMarker();
+  const got: string[] = [];
+  const reader = new FrameReader(marker, (c) => got.push(c.toString()));
+  reader.push(Buffer.from('line1\n'));
+  assert.deepEqual(got, ['line1\n'], 'a line without any marker prefix is passed on before the command ends');
+  reader.push(Buffer.from('x<RPE'));
+  assert.deepEqual(got, ['line1\n', 'x'], '"<RPE" may be the marker: held');
+  reader.push(Buffer.from('Z\n'));
+  assert.equal(got.join(''), 'line1\nx<RPEZ\n');
+  reader.push(Buffer.from(`${marker}0\n`));
+  assert.equal(reader.code, 0);
+});
+
 test('markers are 128-bit random, different every time', () => {
   const a = newMarker();
   assert.match(a, /^<RPEND-[0-9a-f]{32}>$/);
@@ -46,6 +60,18 @@ test('sudo refusals become a clear error; a failing command does not', () => {
   assert.match(wrong?.message ?? '', /incorrect become password for deploy@db1/);
   assert.equal(becomeFailure(1, Buffer.from('grep: no match\n'), mode, 'deploy', 'db1'), null);
   assert.equal(becomeFailure(1, Buffer.from('sudo: a password is required\n'), { kind: 'direct' }, 'deploy', 'db1'), null);
+});
+
+test('sudo refusing the login user, an unknown become_user and a missing sudo are BecomeErrors, not command failures', () => {
+  const mode = { kind: 'password', user: 'nobody', password: 'pw' } as const;
+  // Debian 12's sudo 1.9.13 wording, taken from the lab
+  assert.match(becomeFailure(1, Buffer.from('qanosudo is not in the sudoers file.\n'), mode, 'qanosudo', 'db1')?.message ?? '', /qanosudo is not in the sudoers file on db1, so it cannot become nobody/);
+  const restricted = "Sorry, user qanosudo is not allowed to execute '/usr/bin/sh -c id' as nobody on db1.\n";
+  assert.match(becomeFailure(1, Buffer.from(restricted), mode, 'qanosudo', 'db1')?.message ?? '', /not allowed to run commands as nobody/);
+  const nopw = { kind: 'nopasswd', user: 'nosuchuser' } as const;
+  assert.match(becomeFailure(1, Buffer.from('sudo: unknown user nosuchuser\nsudo: error initializing audit plugin sudoers_audit\n'), nopw, 'root', 'db1')?.message ?? '', /become_user 'nosuchuser' does not exist on db1/);
+  assert.match(becomeFailure(127, Buffer.from('sh: 1: sudo: not found\n'), nopw, 'root', 'db1')?.message ?? '', /sudo, which is not installed on db1/);
+  assert.equal(becomeFailure(127, Buffer.from('sh: 1: frob: not found\n'), nopw, 'root', 'db1'), null);
 });
 
 test('the server loop keeps the stream aligned: stdin bytes after a script never reach the parser', async () => {

@@ -202,7 +202,7 @@ test('a dropped connection rejects pending and later runs with UnreachableError'
 });
 
 test('nothing listening: UnreachableError naming the address', { skip }, async () => {
-  await assert.rejects(connectSsh(sshd.target({ port: 1 })), (e: unknown) => e instanceof UnreachableError && /127\.0\.0\.1:1: ECONNREFUSED/.test(e.message));
+  await assert.rejects(connectSsh(sshd.target({ port: 1 })), (e: unknown) => e instanceof UnreachableError && /127\.0\.0\.1:1: connection refused \(is sshd running and listening on that port\?\) \(ECONNREFUSED\)/.test(e.message));
 });
 
 both('a shell syntax error fails only that command; the connection goes on', async (c) => {

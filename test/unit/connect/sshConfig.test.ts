@@ -103,6 +103,9 @@ test('ansible_ssh_common_args: UserKnownHostsFile and StrictHostKeyChecking are 
   const t = targetFromVars('h', { ansible_host: '10.1.1.1', ansible_ssh_common_args: common }, { hostKeyChecking: 'strict', sshConfigFile: '/nonexistent' });
   assert.deepEqual(t.knownHostsFiles, ['/lab/known_hosts']);
   assert.equal(t.hostKeyChecking, 'strict');
+  // the lab inventory names its file both ways: a changed key must cite it once, not "f:2, f:2"
+  const twice = targetFromVars('h', { ansible_ssh_common_args: common, run_playbook_known_hosts: '/lab/known_hosts' }, { sshConfigFile: '/nonexistent' });
+  assert.deepEqual(twice.knownHostsFiles, ['/lab/known_hosts']);
   const off = targetFromVars('h', { ansible_ssh_common_args: '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null' }, { hostKeyChecking: 'strict', sshConfigFile: '/nonexistent' });
   assert.equal(off.hostKeyChecking, 'off');
   const acceptNew = targetFromVars('h', { ansible_ssh_extra_args: '-oStrictHostKeyChecking=accept-new' }, { sshConfigFile: '/nonexistent' });

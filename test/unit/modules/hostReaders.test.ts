@@ -49,6 +49,10 @@ test('slurp returns base64 content and a clear error for a missing file', async 
 test('fetch copies host files to dest/<host>/<path>, then is ok; flat and fail_on_missing', async () => {
   assert.equal(localPathFor('redis-1', { src: '/etc/redis/redis.conf', dest: 'out' }), 'out/redis-1/etc/redis/redis.conf');
   assert.equal(localPathFor('h', { src: '/etc/a.conf', dest: 'out/', flat: true }), 'out/a.conf');
+  // A host name (add_host can take one from host data) never walks out of dest.
+  for (const evil of ['..', '../../home/u/.ssh', 'a/../..', '.', '']) {
+    assert.throws(() => localPathFor(evil, { src: '/x', dest: 'out' }), /cannot be a folder under dest/, evil);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'rp-fe-'));
   const src = join(dir, 'remote.conf');
   writeFileSync(src, 'v1\n');

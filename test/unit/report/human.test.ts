@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHumanReporter, type ReporterOptions } from '../../../src/report/human.js';
 import type { RunEvent } from '../../../src/core/events.js';
+import { trimOutput } from '../../../src/core/errors.js';
 import { changed, collector, failed, item, ok, playStart, result, runEnd, skipped, stats, task, taskEnd, taskStart, unreachable } from './fixtures.js';
 
 function render(events: RunEvent[], opts: Partial<ReporterOptions> = {}): string {
@@ -175,6 +176,14 @@ test('--diff prints unified diffs before the result line, only with --diff', () 
   assert.ok(!render(events).includes('before:'));
 });
 
+test('--diff hunk headers write one-line ranges as difflib (Ansible) and GNU diff do: `-1 +1`', () => {
+  const t = task('state', { module: 'file' });
+  const r = changed({}, { diffs: [{ path: '/tmp/x', before: 'state: file\n', after: 'state: absent\n' }, { path: '/tmp/y', before: '', after: 'one\n' }] });
+  const text = render([taskStart(t, ['a']), result(t, 'a', r)], { diff: true });
+  assert.ok(text.includes('+++ after: /tmp/x\n@@ -1 +1 @@\n-state: file\n+state: absent\n'), text);
+  assert.ok(text.includes('+++ after: /tmp/y\n@@ -0,0 +1 @@\n+one\n'), text);
+});
+
 test('warnings print as [WARNING]: after the result and on their own', () => {
   const t = task('apt');
   const text = render([
@@ -278,4 +287,60 @@ test('a loop whose every item was skipped ends with the host summary `skipping: 
   const t = task('loop');
   const text = render([playStart('p', ['a']), taskStart(t, ['a']), item(t, 'a', 'x', skipped()), result(t, 'a', skipped()), taskEnd(t)]);
   assert.ok(text.endsWith('skipping: [a] => (item=x)\nskipping: [a]\n'), text);
+});
+
+test('a failure message that already ends with the output tail does not repeat it (command modules put it there)', () => {
+  const t = task('build');
+  const hundred = Array.from({ length: 100 }, (_, i) => String(i + 1)).join('\n');
+  const text = render([
+    taskStart(t, ['a', 'b']),
+    result(t, 'a', failed('shell failed (rc 3): err', { rc: 3, stdout: 'out', stderr: 'err' })),
+    result(t, 'b', failed(`shell failed (rc 1): ${trimOutput(hundred)}`, { rc: 1, stdout: hundred, stderr: '' })),
+  ]);
+  assert.ok(text.includes('fatal: [a]: FAILED! => {"msg": "shell failed (rc 3): err", "rc": 3}\n'), text);
+  // A tail the message does not contain is still shown.
+  const other = render([taskStart(t, ['a']), result(t, 'a', failed('shell failed (rc 1): …\n99\n100', { rc: 1, stdout: 'x\n1\n2', stderr: '' }))]);
+  assert.ok(other.includes('"stdout": "x\\n1\\n2"'), other);
+  const lastLine = text.split('\n').find((l) => l.startsWith('fatal: [b]'))!;
+  assert.equal(lastLine.match(/100/g)?.length, 1, lastLine);
+});
+
+test('-v: a loop summary does not repeat the items shown above it, and `failed`/`skipped` keys are left out (as Ansible)', () => {
+  const t = task('loop');
+  const items = [{ item: 'a', changed: true, failed: false }, { item: 'b', failed: true, msg: 'no' }];
+  const text = render(
+    [
+      taskStart(t, ['a', 'b']),
+      item(t, 'a', 'a', changed({ rc: 0 })),
+      item(t, 'a', 'b', failed('no', { rc: 1, failed: true })),
+      result(t, 'a', failed('1 of 2 items failed', { results: items, changed: false, failed: true }, true)),
+      item(t, 'b', 'x', { status: 'skipped', reason: 'Conditional result was False', data: { skipped: true, skip_reason: 'Conditional result was False' } }),
+      result(t, 'b', { status: 'skipped', reason: 'all items skipped', data: { results: [{ skipped: true }], skipped: true, msg: 'all items skipped' } }),
+    ],
+    { verbosity: 1 },
+  );
+  assert.ok(text.includes('fatal: [a]: FAILED! => {"msg": "1 of 2 items failed", "changed": false}\n...ignoring\n'), text);
+  assert.ok(text.includes('failed: [a] (item=b) => {"msg": "no", "rc": 1}\n'), text);
+  assert.ok(text.includes('skipping: [b] => (item=x) => {"skip_reason": "Conditional result was False"}\n'), text);
+  assert.ok(text.includes('skipping: [b] => {"skip_reason": "all items skipped", "msg": "all items skipped"}\n'), text);
+  // -vvv shows everything as it came.
+  assert.ok(render([taskStart(t, ['a']), item(t, 'a', 'x', changed()), result(t, 'a', failed('1 of 1 items failed', { results: items }))], { verbosity: 3 }).includes('"results": ['));
+});
+
+test('`included:` names every host of the same file on one line, after the task, as Ansible (cyan)', () => {
+  const inc = task('include', { module: 'include_tasks' });
+  const incl = (file: string) => ok({ _included: file });
+  const events = [
+    taskStart(inc, ['a', 'b', 'c', 'd']),
+    result(inc, 'a', incl('/p/x.yml')),
+    result(inc, 'b', skipped()),
+    result(inc, 'c', incl('/p/x.yml')),
+    result(inc, 'd', incl('/p/y.yml')),
+    taskEnd(inc),
+  ];
+  const text = render(events);
+  assert.ok(text.endsWith('skipping: [b]\nincluded: /p/x.yml for a, c\nincluded: /p/y.yml for d\n'), text);
+  assert.ok(render(events, { color: true }).includes('\x1b[36mincluded: /p/x.yml for a, c\x1b[0m'));
+  // A run cut short before task:end still shows them.
+  assert.ok(render(events.slice(0, 3)).endsWith('included: /p/x.yml for a\n'));
 });

@@ -46,3 +46,35 @@ test('a slice without run:end is counted from its results and the merge does not
   assert.match(merged.text, /slice 2 of 2: no run:end/);
   assert.match(merged.text, /slice 2 of 2: 1 line\(s\) were not run events/);
 });
+
+test('an input with no run events (a human log, an empty file) is invalid input: exit 5, named, no recap', () => {
+  const good = slice({ a: stats({ ok: 1 }) });
+  const human = ['', 'PLAY [x] ****', 'ok: [a]', 'PLAY RECAP ****'];
+  const merged = mergeRecaps([good, human], ['s1.jsonl', 'run.log']);
+  assert.equal(merged.exitCode, 5);
+  assert.equal(merged.text, '');
+  assert.match(merged.error ?? '', /^run\.log: no run events in it \(3 line\(s\) of something else\): give the --json output/);
+  assert.match(mergeRecaps([good, []], ['s1.jsonl', 'empty.jsonl']).error ?? '', /^empty\.jsonl: no run events in it \(it is empty\)/);
+});
+
+test('the same slice given twice is invalid input (its hosts would count double)', () => {
+  const s1 = slice({ a: stats({ ok: 1 }) });
+  const merged = mergeRecaps([s1, slice({ b: stats({ ok: 1 }) }), [...s1, '']], ['s1.jsonl', 's2.jsonl', 'copy.jsonl']);
+  assert.equal(merged.exitCode, 5);
+  assert.equal(merged.error, 'copy.jsonl is the same output as s1.jsonl: each slice must be given once');
+});
+
+test('hosts in more than one slice are named in a warning; their counts are added', () => {
+  const merged = mergeRecaps([slice({ localhost: stats({ ok: 1 }), a: stats({ ok: 1 }) }), slice({ localhost: stats({ ok: 2 }), b: stats({ ok: 1 }) })]);
+  assert.equal(merged.exitCode, 0);
+  assert.deepEqual(merged.stats.localhost, stats({ ok: 3 }));
+  assert.match(merged.text, /\[WARNING\]: host\(s\) in more than one slice, their counts added up: localhost\n/);
+});
+
+test('a run:end with counts that are not numbers is not trusted (skipped as a bad line)', () => {
+  const bad = JSON.stringify({ type: 'run:end', time: 0, stats: { h: { ok: 'x' } }, durationMs: 1, interrupted: false });
+  const merged = mergeRecaps([[JSON.stringify({ type: 'run:start', time: 0, playbook: 'p', check: false }), bad]]);
+  assert.doesNotMatch(merged.text, /ok=0x/);
+  assert.match(merged.text, /1 line\(s\) were not run events/);
+  assert.equal(merged.exitCode, 1, 'no trustworthy run:end: the slice did not finish as far as we can tell');
+});

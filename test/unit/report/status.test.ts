@@ -84,3 +84,17 @@ test('elapsed time reads as seconds, then minutes, then hours', () => {
   assert.equal(formatElapsed(65_000), '1m05s');
   assert.equal(formatElapsed(3_725_000), '1h02m');
 });
+
+test('clearStatus() erases a visible status line (the CLI calls it before its Ctrl-C notice on stderr)', (t) => {
+  t.after(() => mock.timers.reset());
+  const { out, r, advance } = setup(true);
+  r.listener(taskStart(build, ['a']));
+  advance(3000);
+  assert.match(out.lines.at(-1)!, /⏳/);
+  r.clearStatus();
+  assert.equal(out.lines.at(-1), '\r\x1b[K');
+  const n = out.lines.length;
+  r.clearStatus();
+  assert.equal(out.lines.length, n, 'nothing to erase the second time');
+  r.close();
+});

@@ -369,3 +369,45 @@ test('add_host and group_by report changed when they change the inventory and ok
   const { statuses } = await run(dir);
   assert.deepEqual(statuses('a'), [['add', 'changed'], ['add again', 'ok'], ['add to another group', 'changed'], ['group', 'changed'], ['group again', 'ok']]);
 });
+
+test('add_host variables that carry host data are never rendered again (CVE-2024-11079: hostvars bypassed "unsafe")', async () => {
+  const dir = project({
+    'inventory.yml': 'all:\n  hosts:\n    a: { base: /srv, path: "{{ base }}/x" }\n',
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: host data
+      command: printf '%s' '{{{{raw}}}}{{ env "HOME" }}{{{{/raw}}}}'
+      register: r
+    - name: add
+      add_host: { name: extra, groups: added, note: "{{ r.stdout }}" }
+    - name: through hostvars
+      assert:
+        that:
+          - (eq hostvars.extra.note r.stdout)
+          - (eq path "/srv/x")
+- hosts: added
+  gather_facts: false
+  vars:
+    expected: '{{{{raw}}}}{{ env "HOME" }}{{{{/raw}}}}'
+  tasks:
+    - name: on the added host
+      assert:
+        that: (eq note expected)
+`),
+  });
+  const { statuses } = await run(dir);
+  assert.deepEqual(statuses('a'), [['host data', 'changed'], ['add', 'changed'], ['through hostvars', 'ok']]);
+  assert.deepEqual(statuses('extra'), [['on the added host', 'ok']]);
+});
+
+test('facts are gathered with the play\'s become, as Ansible gathers them', async () => {
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'site.yml': '- hosts: all\n  become: true\n  become_user: postgres\n  tasks: []\n- hosts: all\n  tasks: []\n',
+  });
+  const { hosts, statuses } = await run(dir);
+  assert.deepEqual(statuses('a'), [['Gathering Facts', 'ok'], ['Gathering Facts', 'ok']]);
+  assert.deepEqual(hosts.get('a')!.becomeUsers, ['postgres', undefined]);
+});
