@@ -203,7 +203,7 @@ test('become: the sudo user with its password writes root-owned files', async ()
       ignore_errors: true
 `;
   const first = await runModules(lab, { playbook: pb, limit: H, extraVars: { ansible_user: lab.sudoUser } });
-  assert.equal(first.task(H, 'who').result.stdout, lab.sudoUser, 'the play logs in as the sudo user');
+  assert.equal(first.task(H, 'who').result.stdout, lab.sudoUser, `the play logs in as the sudo user: ${JSON.stringify(first.task(H, "who"))}`);
   assert.deepEqual(first.statuses(H), [['who', 'ok'], ['root file', 'changed'], ['root dir', 'changed'], ['without become', 'failed']]);
   assert.match(first.task(H, 'without become').msg, /Permission denied|permission denied/);
   assert.equal(await modeOwner(lab, H, '/root/rp-mf-become.txt'), '600 root root');
