@@ -77,7 +77,7 @@ export function parseYaml(source: string, file: string): YamlFile {
     return { file, line, col };
   };
   const problems: Problem[] = [];
-  const duplicates = duplicateKeyOffsets(doc);
+  const duplicates = doc.errors.some((e) => e.code === 'DUPLICATE_KEY') ? duplicateKeyOffsets(doc) : [];
   for (const err of doc.errors) {
     // the parser reports a duplicate at the first pair's end, which can be the line before; point at the repeat
     const offset = err.code === 'DUPLICATE_KEY' ? (duplicates.shift() ?? err.pos[0]) : err.pos[0];
