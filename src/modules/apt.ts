@@ -107,7 +107,7 @@ export default defineModule<typeof schema, Current>({
       const [name, version] = (out['deb'] ?? '').split('\n').map((l) => l.replace(/^\w+:\s*/, '').trim());
       if (!name || !version) {
         if (!ctx.check) throw new ModuleError(`apt: ${rawArgs.deb} is not a readable .deb file on ${ctx.host}`);
-        warnings.push(`${rawArgs.deb} is not on the host yet (an earlier task would put it there)`);
+        warnings.push(`${rawArgs.deb} is not on the host yet: assumed to come from an earlier task (a real run fails if none puts it there)`);
       } else {
         current.deb = { name, version, path: rawArgs.deb };
         if (!current.packages.has(name)) {

@@ -44,7 +44,7 @@ export function planCopy(current: CopyState, args: Args): Plan {
   if (current.kind === 'remoteNotYet') {
     return {
       changes: [{ summary: `copy ${current.src} to ${current.dest} on the host`, diff: { path: current.dest, before: '', after: `(copy of ${current.src})\n` } }],
-      warnings: [`${current.src} is not on the host yet (an earlier task would put it there)`],
+      warnings: [`${current.src} is not on the host yet: assumed to come from an earlier task (a real run fails if none puts it there)`],
       result: { dest: current.dest, src: current.src },
     };
   }

@@ -43,7 +43,7 @@ export interface FetchState {
 export function planFetch(current: FetchState, args: Args): Plan {
   const r = current.remote;
   if (!r.exists) {
-    if (current.check) return { changes: [{ summary: `fetch ${args.src} to ${current.local} (not there yet: an earlier task would create it)` }], result: { src: args.src, dest: current.local } };
+    if (current.check) return { changes: [{ summary: `fetch ${args.src} to ${current.local} (not there yet: assumed to be created by an earlier task)` }], result: { src: args.src, dest: current.local } };
     if (args.fail_on_missing === false) return { changes: [], result: { msg: 'the remote file does not exist, not transferring, ignored', file: args.src } };
     throw new ModuleError(`the remote file does not exist: ${args.src}`);
   }

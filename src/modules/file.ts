@@ -89,7 +89,7 @@ export function planFile(current: FileModuleState, args: Args): Plan {
   const self = current.self;
   const target = current.resolved ?? self;
   const changes: Change[] = [];
-  const missingButPlanned = (what: string): Plan => ({ changes: [{ summary: `${what} (not there yet: an earlier task would create it)`, detail: { kind: 'attributes', path, change: {} } satisfies Detail }] });
+  const missingButPlanned = (what: string): Plan => ({ changes: [{ summary: `${what} (not there yet: assumed to be created by an earlier task)`, detail: { kind: 'attributes', path, change: {} } satisfies Detail }] });
   const result = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ path, state, ...extra });
 
   switch (state) {
@@ -175,7 +175,7 @@ function planLink(current: FileModuleState, args: Args, state: 'link' | 'hard', 
   } else {
     const src = current.src;
     if (!src || !src.exists) {
-      if (current.check) return { changes: [{ summary: `hard link ${path} → ${args.src} (src not there yet: an earlier task would create it)`, detail: { kind: 'hard' } satisfies Detail }], result };
+      if (current.check) return { changes: [{ summary: `hard link ${path} → ${args.src} (src not there yet: assumed to be created by an earlier task)`, detail: { kind: 'hard' } satisfies Detail }], result };
       throw new ModuleError(`src ${args.src} does not exist; cannot make a hard link to it`);
     }
     if (self.exists && self.inode === src.inode && self.device === src.device) {

@@ -129,7 +129,7 @@ export default defineModule<typeof schema, Current>({
   },
   plan(current, args) {
     if (!current.live) {
-      return { changes: [{ summary: `Sentinel on port ${args.sentinel_port ?? 26379} is not running yet (an earlier task only planned it); it would be configured once it runs` }] };
+      return { changes: [{ summary: `Sentinel on port ${args.sentinel_port ?? 26379} is not running: assumed to be started by an earlier task; it would be configured once it runs` }] };
     }
     return planSentinel(current, args);
   },

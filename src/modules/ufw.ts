@@ -104,7 +104,7 @@ export default defineModule<typeof schema, UfwCurrent>({
   },
   plan(current, args) {
     const plan = planUfw(current, ufwArgs(args));
-    if (!current.installed) plan.warnings = [...(plan.warnings ?? []), 'ufw is not installed yet (an earlier task would install it)'];
+    if (!current.installed) plan.warnings = [...(plan.warnings ?? []), 'ufw is not installed: assumed to be installed by an earlier task (a real run fails if none does)'];
     return plan;
   },
   async apply(ctx: ModuleContext, plan: Plan, args: Args) {

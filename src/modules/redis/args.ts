@@ -66,5 +66,5 @@ export function redisTarget(args: TargetArgs, module: string, defaultPort = 6379
 
 /** The planned change a read-only Redis module reports under --check when its target is not running yet. */
 export function notRunningYet(what: string, port: number): { summary: string } {
-  return { summary: `${what} on port ${port} is not running yet (an earlier task only planned it); it would be queried once it runs` };
+  return { summary: `${what} on port ${port} is not running: assumed to be started by an earlier task; it would be queried once it runs` };
 }

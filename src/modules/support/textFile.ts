@@ -44,7 +44,7 @@ export function planTextEdit(
   if (!s.exists) {
     if (opts.absentIsNoop) return { changes: [], result: { msg: 'file not present' } };
     if (!args.create) {
-      if (current.check) return { changes: [{ summary: `edit ${current.path} (not there yet: an earlier task would create it)` }] };
+      if (current.check) return { changes: [{ summary: `edit ${current.path} (not there yet: assumed to be created by an earlier task)` }] };
       throw new ModuleError(`Destination ${current.path} does not exist ! (use create: true to create it)`);
     }
   }

@@ -30,7 +30,7 @@ test('file plan table: what a user asks vs what is there', () => {
     { name: 'touch existing changes times', args: { path: '/p', state: 'touch' }, current: state(existing()), expect: ['touch /p'] },
     { name: 'touch preserving is ok', args: { path: '/p', state: 'touch', access_time: 'preserve', modification_time: 'preserve' }, current: state(existing()), expect: [] },
     { name: 'hard link same inode', args: { path: '/p', state: 'hard', src: '/s' }, current: state(existing({ inode: 7 }), { src: existing({ inode: 7 }) }), expect: [] },
-    { name: 'missing file in check mode is planned', args: { path: '/p', state: 'file' }, current: state({ exists: false }, { check: true }), expect: ['/p: set attributes (not there yet: an earlier task would create it)'] },
+    { name: 'missing file in check mode is planned', args: { path: '/p', state: 'file' }, current: state({ exists: false }, { check: true }), expect: ['/p: set attributes (not there yet: assumed to be created by an earlier task)'] },
   ];
   for (const c of cases) {
     assert.deepEqual(planFile(c.current, c.args as never).changes.map((x) => x.summary), c.expect, c.name);

@@ -148,7 +148,7 @@ test('redis_info under --check with nothing listening is a planned change; witho
   const deadPort = server.port;
   await server.close();
   const check = fakeContext({ check: true, forward: async () => ({ port: deadPort, close: async () => {} }) });
-  assert.match(redisInfo.plan(await redisInfo.read(check.ctx, {}), {}).changes[0]?.summary ?? '', /not running yet/);
+  assert.match(redisInfo.plan(await redisInfo.read(check.ctx, {}), {}).changes[0]?.summary ?? '', /not running: assumed to be started by an earlier task/);
   const real = fakeContext({ forward: async () => ({ port: deadPort, close: async () => {} }) });
   await assert.rejects(redisInfo.read(real.ctx, {}), /cannot reach Redis on fake port 6379/);
 });
