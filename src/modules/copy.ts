@@ -8,7 +8,7 @@ import { attributeProperties, sourceModeProperty } from './support/attributeSche
 import { applyFileChanges, fileResult, planContentTarget, type ContentTarget } from './support/contentFile.js';
 import { digest } from './support/checksum.js';
 import { DIFF_LIMIT_BYTES } from './support/diff.js';
-import { formatMode, resolveMode } from './support/fileMode.js';
+import { chmodOperand, formatMode, resolveMode } from './support/fileMode.js';
 import { readRemoteText, runChecked, statPath, statPaths, type ExistingFile, type FileState } from './support/fileState.js';
 import { findLocalSource } from './support/localSource.js';
 import { remoteRootFor, walkLocalTree } from './support/localTree.js';
@@ -177,7 +177,7 @@ export default defineModule<typeof schema, CopyState>({
           const temp = tempPathFor(current.dest);
           await runChecked(ctx, sh`cp -- ${current.src} ${temp}`, `copying ${current.src}`);
           const a = withSourceMode(args, current.srcState.mode);
-          const mode = a.mode !== undefined ? formatMode(resolveMode(a.mode, current.srcState.mode, false)) : undefined;
+          const mode = a.mode !== undefined ? chmodOperand(resolveMode(a.mode, current.srcState.mode, false)) : undefined;
           if (mode) await runChecked(ctx, sh`chmod -- ${mode} ${temp}`, `chmod ${current.dest}`);
           if (args.owner || args.group) await runChecked(ctx, sh`chown -- ${`${args.owner ?? ''}${args.group ? `:${args.group}` : ''}`} ${temp}`, `chown ${current.dest}`);
           await runChecked(ctx, sh`mv -f -- ${temp} ${current.dest}`, `moving to ${current.dest}`);
@@ -185,7 +185,7 @@ export default defineModule<typeof schema, CopyState>({
       }
       return { result: plan.result ?? {} };
     }
-    const dirMode = args.directory_mode !== undefined ? formatMode(resolveMode(args.directory_mode, 0o755, true)) : undefined;
+    const dirMode = args.directory_mode !== undefined ? chmodOperand(resolveMode(args.directory_mode, 0o755, true)) : undefined;
     let backup: string | undefined;
     for (const change of plan.changes) {
       const d = change.detail as { kind: string; path: string };

@@ -3,7 +3,7 @@ import { defineModule, type Change, type FromSchema, type ModuleContext, type Pl
 import { sh, type Command } from '../core/sh.js';
 import { attributeChange, attributeCommands, diffAttributes, hasAttributeChange, type AttributeChange, type CurrentAttributes } from './support/attributes.js';
 import { attributeProperties } from './support/attributeSchema.js';
-import { formatMode, isOctalMode, resolveMode } from './support/fileMode.js';
+import { chmodOperand, formatMode, isOctalMode, resolveMode } from './support/fileMode.js';
 import { runChecked, statPath, type FileState } from './support/fileState.js';
 import { parseTree, treeCommand } from './support/fileTree.js';
 import { checkFileArgs } from './template.js';
@@ -199,7 +199,7 @@ export function commandsFor(detail: Detail, path: string, args: Args): Command[]
     case 'mkdir': {
       // As Ansible does, every folder this creates (the missing parents too) gets owner/group/mode, so
       // `path: /var/lib/redis/6379` with `owner: redis` leaves no root-owned /var/lib/redis behind.
-      const mode = args.mode === undefined ? '' : typeof args.mode === 'number' ? args.mode.toString(8) : args.mode;
+      const mode = args.mode === undefined ? '' : typeof args.mode === 'number' ? chmodOperand(args.mode) : isOctalMode(args.mode) ? chmodOperand(parseInt(args.mode, 8)) : args.mode;
       return [sh`p=${path}; set --; while [ ! -e "$p" ] && [ ! -L "$p" ]; do set -- "$p" "$@"; p=$(dirname -- "$p"); done; mkdir -p -- ${path} || exit 1; o=${args.owner ?? ''}; g=${args.group ?? ''}; m=${mode}; for d in "$@"; do if [ -n "$o$g" ]; then chown -- "$o\${g:+:$g}" "$d" || exit 1; fi; if [ -n "$m" ]; then chmod -- "$m" "$d" || exit 1; fi; done`];
     }
     case 'touch':

@@ -6,7 +6,7 @@ import { attributeChange, type DesiredAttributes } from './support/attributes.js
 import { attributeProperties } from './support/attributeSchema.js';
 import { applyFileChanges } from './support/contentFile.js';
 import { digest, parseChecksumSpec, parseSumOutput } from './support/checksum.js';
-import { formatMode, resolveMode } from './support/fileMode.js';
+import { chmodOperand, resolveMode } from './support/fileMode.js';
 import { runChecked, statPath, type ChecksumAlgorithm, type FileState } from './support/fileState.js';
 import { tempPathFor, writeRemoteFile } from './support/writeFile.js';
 import { checkFileArgs } from './template.js';
@@ -104,7 +104,7 @@ async function downloadOnHost(ctx: ModuleContext, args: Args, current: GetUrlSta
   }
   const keep = current.state.exists ? current.state : undefined;
   const mode = args.mode !== undefined ? resolveMode(args.mode, keep?.mode ?? 0o644, false) : keep?.mode ?? 0o644;
-  await runChecked(ctx, sh`chmod -- ${formatMode(mode)} ${temp}`, `chmod ${current.dest}`);
+  await runChecked(ctx, sh`chmod -- ${chmodOperand(mode)} ${temp}`, `chmod ${current.dest}`);
   const owner = args.owner ?? keep?.owner;
   const group = args.group ?? keep?.group;
   if (owner || group) await runChecked(ctx, sh`chown -- ${`${owner ?? ''}${group ? `:${group}` : ''}`} ${temp}`, `chown ${current.dest}`);

@@ -1,6 +1,6 @@
 import { sh, type Command } from '../../core/sh.js';
 import type { Change } from '../../core/registry.js';
-import { formatMode, resolveMode, type ModeSpec } from './fileMode.js';
+import { chmodOperand, formatMode, resolveMode, type ModeSpec } from './fileMode.js';
 import type { ExistingFile, FileType } from './fileState.js';
 
 /** owner/group/mode as a task asks for them; absent fields are left as they are. */
@@ -93,7 +93,7 @@ export function attributeCommands(path: string, change: AttributeChange, opts: {
     // recursive symbolic modes are resolved per file by chmod itself (a+X differs for files and folders)
     const mode = opts.recurse && opts.modeSpec !== undefined && typeof opts.modeSpec === 'string' && !/^[0-7]+$/.test(opts.modeSpec)
       ? opts.modeSpec
-      : formatMode(change.mode);
+      : chmodOperand(change.mode);
     cmds.push(sh`chmod ${r} -- ${mode} ${path}`);
   }
   return cmds;

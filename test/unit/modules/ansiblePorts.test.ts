@@ -162,3 +162,20 @@ test('file state=directory: the missing parents it creates get owner/group/mode 
   await runModule(file, { path: odd, state: 'directory', mode: 'u=rwx,g=rx,o=' }, ctx);
   assert.equal(statSync(join(root, 'a $(touch x); b')).mode & 0o777, 0o750);
 });
+
+test('file/copy mode on a folder inside a setgid folder (Debian\'s /etc/redis): set exactly, so the second run is ok', async () => {
+  const parent = mkdtempSync(join(tmpdir(), 'rp-setgid-'));
+  chmodSync(parent, 0o2770); // new folders inside inherit setgid, and GNU chmod 0750 would keep it
+  const ctx = makeContext(new LocalShellConnection());
+  const dir = join(parent, 'conf.d');
+  const first = await runModule(file, { path: dir, state: 'directory', mode: '0750' }, ctx);
+  assert.equal(first.changed, true);
+  assert.equal(statSync(dir).mode & 0o7777, 0o750, 'the inherited setgid bit is cleared, as chmod(2) and Ansible do');
+  assert.equal((await runModule(file, { path: dir, state: 'directory', mode: '0750' }, ctx)).changed, false);
+  const existing = join(parent, 'later');
+  await runModule(file, { path: existing, state: 'directory' }, ctx);
+  assert.equal(statSync(existing).mode & 0o2000, 0o2000, 'inherited when no mode is asked');
+  assert.equal((await runModule(file, { path: existing, state: 'directory', mode: 0o750 }, ctx)).changed, true);
+  assert.equal(statSync(existing).mode & 0o7777, 0o750);
+  assert.equal((await runModule(file, { path: existing, state: 'directory', mode: 0o750 }, ctx)).changed, false);
+});
