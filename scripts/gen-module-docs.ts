@@ -130,7 +130,7 @@ function argumentTable(m: AnyModule): string[] {
       m.expressionArgs?.includes(name) ? 'Evaluated per host as a condition, not rendered up front.' : '',
     ].filter(Boolean);
     const def = defaultOf(p);
-    const description = (def.said ? (p.description ?? '').replace(def.said, ' ').replace(/\s{2,}/g, ' ').replace(/\s*[;,]\s*$/, '.') : (p.description ?? '')).trim();
+    const description = (def.said ? (p.description ?? '').replace(def.said, ' ').replace(/\s{2,}/g, ' ').replace(/ ([.,;])/g, '$1').replace(/\s*[;,]\s*$/, '.') : (p.description ?? '')).trim();
     rows.push(`| ${names} | ${cell(typeOf(p))} | ${required} | ${cell(def.value)} | ${cell([description, ...extra].join(' '))} |`);
   }
   if (s.additionalProperties === true) rows.push('| *any other key* | any | | | See the description above. |');

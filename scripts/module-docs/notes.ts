@@ -41,6 +41,10 @@ export const ansibleDifferences: Record<string, AnsibleDifference> = {
     drop: ['creates'],
   },
   get_url: { note: '`via: controller` (download on the controller, then upload) has no Ansible counterpart.' },
+  replace: { note: 'Files are read and written as UTF-8: another `encoding` is refused with an error. A missing file under --check is planned (an earlier task may create it) rather than failed.' },
+  authorized_key: {
+    note: 'A URL as `key` and the `follow`/`validate_certs` arguments are not supported (clear errors). Lines the task does not touch are kept as written instead of re-serialised. Under --check an unknown user is planned (an earlier task may create it) rather than failed.',
+  },
 };
 
 /** Modules that plan an unpredictable change (skipped under --check) in some cases, and when. */
@@ -60,6 +64,8 @@ export const diffShows: Record<string, string> = {
   file: 'The state (`state: absent` → `state: directory`, link targets) and the owner/group/mode before and after.',
   lineinfile: 'A unified diff of the file.',
   blockinfile: 'A unified diff of the file.',
+  replace: 'A unified diff of the file.',
+  authorized_key: 'A unified diff of the authorized_keys file.',
   get_url: 'The checksum of the file before and the URL (and expected checksum) after.',
   unarchive: 'The entries missing from dest, and how many the archive holds.',
   make: 'No diff.',
@@ -71,6 +77,9 @@ export const diffShows: Record<string, string> = {
   sysctl: 'A unified diff of sysctl_file, and the running kernel value before and after.',
   user: 'The account\'s fields (uid, group, groups, shell, home, comment) before and after; a password only as `********`.',
   group: 'The group (and its gid) before and after.',
+  hostname: '`hostname = OLD` before and `hostname = NEW` after, as Ansible shows it.',
+  cron: 'A unified diff of the crontab (or cron_file); a removed cron_file after as empty.',
+  package: 'As apt: each package with its installed version before and the version (or "removed") after.',
   redis_command: 'No diff.',
   redis_config: 'Each setting\'s live value before and the wanted one after (secrets masked).',
   sentinel_config: 'Each Sentinel setting of the group before and after (auth-pass masked).',

@@ -7,6 +7,8 @@ import file from './file.js';
 import get_url from './get_url.js';
 import lineinfile from './lineinfile.js';
 import make from './make.js';
+import replace from './replace.js';
+import authorized_key from './authorized_key.js';
 import shell from './shell.js';
 import slurp from './slurp.js';
 import stat from './stat.js';
@@ -15,4 +17,4 @@ import unarchive from './unarchive.js';
 import wait_for from './wait_for.js';
 
 /** Group A: files and commands. */
-export const fileModules: AnyModule[] = [command, shell, template, copy, file, lineinfile, blockinfile, get_url, unarchive, make, wait_for, stat, slurp, fetch];
+export const fileModules: AnyModule[] = [command, shell, template, copy, file, lineinfile, blockinfile, get_url, unarchive, make, wait_for, stat, slurp, fetch, replace, authorized_key];

@@ -6,6 +6,9 @@ import systemd from './systemd.js';
 import sysctl from './sysctl.js';
 import user from './user.js';
 import group from './group.js';
+import hostname from './hostname.js';
+import cron from './cron.js';
+import packageModule from './package.js';
 import debug from './debug.js';
 import assert from './assert.js';
 import fail from './fail.js';
@@ -24,7 +27,7 @@ import sentinelConfig from './sentinel_config.js';
 
 /** The system, control and Redis modules (group B); index.ts adds them to the registry. */
 export const systemModules: AnyModule[] = [
-  apt, ufw, service, systemd, sysctl, user, group,
+  apt, ufw, service, systemd, sysctl, user, group, hostname, cron, packageModule,
   debug, assert, fail, setFact, pause, meta, includeVars, addHost, groupBy,
   redisInfo, redisCommand, sentinelInfo, redisWait, redisConfig, sentinelConfig,
 ];

@@ -24,6 +24,10 @@ const LINE = `say 'hi' "there" $(touch ${PWNED}); \`touch ${PWNED}\` & | \\n`;
 const TEXT = `first $(touch ${PWNED})\n'single' "double" ; \`touch ${PWNED}\` \\ back\nlast > line`;
 /** make expands $ itself (the Makefile's business), so its value carries every other hostile character. */
 const MAKEVAL = `sp ace 'sq' "dq" ; \`touch ${PWNED}\` & | > \\`;
+/** replace's template and an SSH key's comment/options: no backslash (a replacement escape) and no newline (a key per line). */
+const REPL = `'sq' "dq" $(touch ${PWNED}); \`touch ${PWNED}\` & | > end`;
+const KEYOPTS = `command="printf %s '$(touch ${PWNED})'; \`touch ${PWNED}\` & | >",no-pty`;
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIRpQuote';
 const DIR = `${Q}/${NAME}`;
 let project = '';
 
@@ -93,6 +97,12 @@ const PLAYBOOK = `
       make: { chdir: "{{ dir }}", target: out.txt, params: { MSG: "{{ makeval }}" } }
     - name: wait_for
       wait_for: { path: "{{ dir }}/{{ n }}.txt", timeout: 5 }
+    - name: replace source
+      copy: { dest: "{{ dir }}/repl {{ n }}", content: "{{ text }}", force: false }
+    - name: replace
+      replace: { path: "{{ dir }}/repl {{ n }}", regexp: "^first", replace: "{{ repl }}" }
+    - name: authorized_key
+      authorized_key: { user: nobody, path: "{{ dir }}/keys {{ n }}", manage_dir: false, key: "{{ key }} {{ repl }}", key_options: "{{ keyopts }}" }
 `;
 
 /** Every path under a folder on the host, relative, exactly (NUL-separated on the way, so newlines survive). */
@@ -103,7 +113,7 @@ async function treeOnHost(root: string): Promise<string[]> {
 
 test('hostile names, lines and contents arrive as data through every module, and nothing runs', async () => {
   const controllerPwned = existsSync(PWNED);
-  const vars = { q: Q, n: NAME, text: TEXT, line: LINE, makeval: MAKEVAL };
+  const vars = { q: Q, n: NAME, text: TEXT, line: LINE, makeval: MAKEVAL, repl: REPL, key: KEY, keyopts: KEYOPTS };
   const first = await runModules(lab, { playbook: PLAYBOOK, dir: project, limit: H, extraVars: vars });
   assert.equal(first.result.exitCode, 0, JSON.stringify(first.host(H).filter((o) => o.status === 'failed')));
 
@@ -128,7 +138,12 @@ test('hostile names, lines and contents arrive as data through every module, and
     `${NAME}/remote ${NAME}/hostile.tar.gz`,
     `${NAME}/remote ${NAME}/${NAME}`,
     `${NAME}/remote ${NAME}/${NAME}/${NAME}.inner`,
+    `${NAME}/repl ${NAME}`,
+    `${NAME}/keys ${NAME}`,
   ].sort());
+  assert.equal((await fileBytes(lab, H, `${DIR}/repl ${NAME}`)).toString(), TEXT.replace(/^first/, REPL));
+  assert.equal((await fileBytes(lab, H, `${DIR}/keys ${NAME}`)).toString(), `${KEYOPTS} ${KEY} ${REPL}\n`);
+  assert.equal((await onHost(lab, H, `stat -c '%a %U' -- ${shq(`${DIR}/keys ${NAME}`)}`)).trim(), '600 nobody');
   assert.equal((await fileBytes(lab, H, `${DIR}/${NAME}.txt`)).toString(), TEXT);
   assert.equal((await fileBytes(lab, H, `${DIR}/tpl ${NAME}`)).toString(), `${TEXT}\n`, 'the template output is not escaped');
   assert.equal((await onHost(lab, H, `readlink -- ${shq(`${DIR}/link ${NAME}`)}`)), `${DIR}/${NAME}.txt\n`);

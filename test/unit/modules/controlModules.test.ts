@@ -109,9 +109,9 @@ test('pause waits the given time, and fails clearly when asked to prompt without
 });
 
 test('every group-B module has a name, a description, an example and an object schema', () => {
-  assert.equal(systemModules.length, 22);
+  assert.equal(systemModules.length, 25);
   const names = new Set(systemModules.map((m) => m.name));
-  assert.equal(names.size, 22);
+  assert.equal(names.size, 25);
   for (const m of systemModules) {
     assert.ok(m.meta.description.length > 10, m.name);
     assert.ok(m.meta.example.includes(m.name), `${m.name} example names the module`);
