@@ -83,6 +83,8 @@ export interface Include extends NodeCommon {
   what: 'tasks' | 'role';
   /** What was written (file or role name), for messages. */
   target: string;
+  /** include_tasks: the file found, which Ansible's `included:` line names (the tasks may be wrapped by `apply`, or none). */
+  file?: string;
   loop?: unknown;
   loopControl?: LoopControl;
   params: Vars;

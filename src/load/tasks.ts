@@ -161,7 +161,7 @@ function loadIncludeTasks(ctx: LoadContext, scope: TaskScope, src: NodeSource, k
     return nodes.map((n) => mergeImport(n, common));
   }
   if (isMapping(spec) && isMapping(spec.apply)) nodes = [applyBlock(ctx, scope, src, key, innerTags, nodes)];
-  const include: Include = { ...common, vars: {}, kind: 'include', what: 'tasks', target: file, params: common.vars, tasks: nodes, handlers: [], ...loop };
+  const include: Include = { ...common, vars: {}, kind: 'include', what: 'tasks', target: file, file: found, params: common.vars, tasks: nodes, handlers: [], ...loop };
   return [include];
 }
 

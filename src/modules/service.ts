@@ -22,7 +22,7 @@ export default defineModule<typeof schema, ServiceCurrent>({
   read: (ctx, args) => readService(ctx, args),
   plan: (current, args) => planService(current, args),
   async apply(ctx: ModuleContext, plan: Plan, args: FromSchema<typeof schema>, current: ServiceCurrent) {
-    await applyService(ctx, plan, args, current);
-    return { result: plan.result ?? {} };
+    const warnings = await applyService(ctx, plan, args, current);
+    return { result: plan.result ?? {}, ...(warnings.length ? { warnings } : {}) };
   },
 });

@@ -70,7 +70,7 @@ export default defineModule<typeof schema, ServiceCurrent | ReloadOnly>({
       await applyService(ctx, plan, { ...args, name: '' }, { state, missing: false });
       return {};
     }
-    await applyService(ctx, plan, { ...args, name: args.name! }, current);
-    return { result: plan.result ?? {} };
+    const warnings = await applyService(ctx, plan, { ...args, name: args.name! }, current);
+    return { result: plan.result ?? {}, ...(warnings.length ? { warnings } : {}) };
   },
 });

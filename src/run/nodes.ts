@@ -167,7 +167,7 @@ function reportInclude(pc: PlayContext, inc: Include, scope: Scope, hosts: HostS
   const name = inc.name ?? (inc.what === 'role' ? `include_role : ${inc.target}` : undefined);
   const ref = taskRef(pc, { ...(name ? { name } : {}), module: `include_${inc.what === 'tasks' ? 'tasks' : 'role'}`, pos: inc.pos }, scope);
   // Ansible names the file it included by its full path; a role by its name.
-  const shown = inc.what === 'tasks' ? (inc.tasks[0]?.pos.file ?? inc.target) : inc.target;
+  const shown = inc.what === 'tasks' ? (inc.file ?? inc.target) : inc.target;
   const included: HostResult = { status: 'ok', data: { _included: shown }, diffs: [], warnings: [] };
   const now = Date.now();
   run.emit({ type: 'task:start', time: now, task: ref, hosts: hosts.map((h) => h.name) });

@@ -47,14 +47,36 @@ async function journalTail(ctx: ModuleContext, name: string): Promise<string> {
   return trimOutput(text(r.stdout), 20, 4000);
 }
 
-export async function applyService(ctx: ModuleContext, plan: Plan, args: ServiceRunArgs, current: ServiceCurrent): Promise<void> {
+/**
+ * Pure: a warning when a unit that systemd was asked to start stays inactive because a start condition failed
+ * (`ConditionCapability=CAP_SYS_TIME` for chrony in a container). systemctl exits 0 then, so the task reports a
+ * change on every run; Ansible says nothing, we at least say why.
+ */
+export function skippedStartWarning(name: string, out: string): string | undefined {
+  const kv = new Map(out.split('\n').flatMap((l) => { const i = l.indexOf('='); return i > 0 ? [[l.slice(0, i).trim(), l.slice(i + 1).trim()] as const] : []; }));
+  if (kv.get('ConditionResult') !== 'no' || kv.get('ActiveState') !== 'inactive') return undefined;
+  const unmet = /(\S+=\S*) was not met/.exec(out)?.[1];
+  return `${name} did not start: its unit's start condition ${unmet ? `${unmet} ` : ''}is not met on this host, so systemd skipped it (it stays inactive and this task reports a change on every run)`;
+}
+
+export async function applyService(ctx: ModuleContext, plan: Plan, args: ServiceRunArgs, current: ServiceCurrent): Promise<string[]> {
+  const warnings: string[] = [];
   for (const change of plan.changes) {
     const action = change.detail as ServiceAction;
     const cmd = current.state.manager === 'sysv' ? sysv(action, args.name) : systemctl(action, args);
     const r = await ctx.run(cmd, { capture: true, signal: ctx.signal });
-    if (r.code === 0) continue;
+    if (r.code === 0) {
+      if ((action === 'start' || action === 'restart') && current.state.manager === 'systemd' && !args.no_block) {
+        const f = scopeFlag(args.scope);
+        const s = await ctx.run(sh`systemctl${f} show -p ActiveState -p ConditionResult -- ${args.name}; systemctl${f} status --no-pager -- ${args.name} 2>/dev/null | grep 'was not met' | head -n 1; true`, { capture: true, signal: ctx.signal });
+        const w = skippedStartWarning(args.name, text(s.stdout));
+        if (w) warnings.push(w);
+      }
+      continue;
+    }
     const starting = action === 'start' || action === 'restart' || action === 'reload';
     const log = starting && current.state.manager === 'systemd' ? await journalTail(ctx, args.name) : '';
     throw failure(`${action} ${args.name}`, cmd, r, log ? `last log lines (journalctl -u ${args.name}):\n${log}` : '');
   }
+  return warnings;
 }

@@ -5,6 +5,7 @@ import systemd from '../../../src/modules/systemd.js';
 import { parseServiceState, type ServiceState } from '../../../src/modules/system/serviceState.js';
 import { planService, type ServiceArgs } from '../../../src/modules/system/servicePlan.js';
 import { ModuleError } from '../../../src/core/errors.js';
+import { skippedStartWarning } from '../../../src/modules/system/serviceRun.js';
 import { fakeContext } from './fakeConnectionB.js';
 
 const SHOW_RUNNING = 'manager=systemd\nLoadState=loaded\nActiveState=active\nUnitFileState=enabled\nNeedDaemonReload=no\nIsEnabled=enabled\n';
@@ -82,4 +83,19 @@ test('sysv fallback uses service and update-rc.d', async () => {
   const cur = st('manager=sysv\nLoadState=loaded\nActiveState=inactive\nIsEnabled=disabled\n');
   await service.apply!(fake.ctx, planService(cur, { name: 'redis', state: 'started', enabled: true }), { name: 'redis' }, cur);
   assert.deepEqual(fake.texts(), ['update-rc.d redis defaults && update-rc.d redis enable', 'service redis start']);
+});
+
+test('apply: a start that systemd skips for an unmet condition warns instead of silently reporting "active"', async () => {
+  // Regression: chrony in a container (ConditionCapability=CAP_SYS_TIME) stays inactive after a successful
+  // `systemctl start`, so `state: started` reports a change on every run with nothing saying why.
+  const fake = fakeContext({ rules: [
+    [/systemctl show -p ActiveState -p ConditionResult -- chrony/, { stdout: 'ActiveState=inactive\nConditionResult=no\n             └─ ConditionCapability=CAP_SYS_TIME was not met\n' }],
+  ] });
+  const cur = st(SHOW_STOPPED);
+  const plan = planService(cur, { name: 'chrony', state: 'started' });
+  const r = await service.apply!(fake.ctx, plan, { name: 'chrony', state: 'started' }, cur);
+  assert.equal(r.warnings?.length, 1);
+  assert.match(r.warnings![0]!, /chrony did not start: .*ConditionCapability=CAP_SYS_TIME .*not met/);
+  assert.equal(skippedStartWarning('x', 'ActiveState=active\nConditionResult=yes\n'), undefined);
+  assert.match(skippedStartWarning('x', 'ActiveState=inactive\nConditionResult=no\n') ?? '', /x did not start: its unit's start condition is not met/);
 });

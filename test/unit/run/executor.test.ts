@@ -393,6 +393,30 @@ test('include_tasks with a loop runs the file once per item', async () => {
   assert.ok(existsSync(join(hosts.get('a')!.dir, 'one')) && existsSync(join(hosts.get('a')!.dir, 'two')));
 });
 
+test('the included: line names the included file, also with apply: and for an empty file', async () => {
+  // Regression: with `apply:` the tasks are wrapped in a block positioned at the include, so the line named the
+  // including file (tasks/main.yml) instead of the included one.
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'fw.yml': '- name: fw\n  command: "true"\n',
+    'empty.yml': '[]\n',
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - include_tasks:
+        file: fw.yml
+        apply:
+          tags: [fw]
+    - include_tasks: empty.yml
+`),
+  });
+  const { result, events } = await run(dir);
+  assert.equal(result.exitCode, 0, JSON.stringify(result.tasks));
+  const shown = events.flatMap((e) => (e.type === 'host:result' && typeof e.result.data?._included === 'string' ? [e.result.data._included] : []));
+  assert.deepEqual(shown, [join(dir, 'fw.yml'), join(dir, 'empty.yml')]);
+});
+
 test('an abort signal stops starting tasks and exits 99', async () => {
   const dir = project({
     'inventory.yml': inventory('a'),
