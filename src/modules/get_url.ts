@@ -34,6 +34,8 @@ export interface GetUrlState {
   state: FileState;
   algorithm: ChecksumAlgorithm;
   expected?: string;
+  /** --check only: the host has neither curl nor wget, so a real download would fail unless a task installs one. */
+  noDownloader?: boolean;
 }
 
 export function expectedChecksum(args: Args): { algorithm: ChecksumAlgorithm; hex?: string } {
@@ -69,7 +71,12 @@ export function planGetUrl(current: GetUrlState, args: Args): Plan {
     const attrs = attributeChange(current.dest, s, args);
     if (attrs) changes.push(attrs);
   }
-  return { changes, result: { dest: current.dest, url: args.url, ...(current.expected ? { checksum_dest: current.expected } : {}) } };
+  const downloads = changes.some((c) => (c.detail as { kind: string }).kind === 'download');
+  return {
+    changes,
+    result: { dest: current.dest, url: args.url, ...(current.expected ? { checksum_dest: current.expected } : {}) },
+    ...(downloads && current.noDownloader ? { warnings: ['neither curl nor wget is on the host: a real run fails unless an earlier task installs one (or use via: controller)'] } : {}),
+  };
 }
 
 /** The host-side download: curl if present, else wget; headers one quoted word each; never a shell string. */
@@ -146,7 +153,9 @@ export default defineModule<typeof schema, GetUrlState>({
       dest = posix.join(dest, urlFileName(args.url));
       state = await statPath(ctx, dest, { checksum: algorithm, follow: true });
     }
-    return { dest, state, algorithm, ...(hex ? { expected: hex } : {}) };
+    // A dry run should not pass where the real one fails: say so when there is nothing to download with.
+    const noDownloader = ctx.check && args.via !== 'controller' && (await ctx.run(sh`command -v curl || command -v wget`)).code !== 0;
+    return { dest, state, algorithm, ...(hex ? { expected: hex } : {}), ...(noDownloader ? { noDownloader } : {}) };
   },
   plan: (current: GetUrlState, args: Args) => planGetUrl(current, args),
   async apply(ctx: ModuleContext, plan: Plan, args: Args, current: GetUrlState) {

@@ -78,6 +78,9 @@ test('get_url plan table and quoted download commands', () => {
   assert.equal(planGetUrl(gstate(true, 'aa'), args).changes.length, 0, 'checksum matches: ok');
   assert.equal(planGetUrl(gstate(true, 'bb'), args).changes.length, 1, 'checksum differs: download');
   assert.equal(planGetUrl(gstate(true), { ...args, force: true }).changes.length, 1);
+  // --check on a host without curl or wget: still a planned download, but the dry run says the real one would fail
+  assert.match(planGetUrl({ ...gstate(false), noDownloader: true }, args).warnings?.join() ?? '', /neither curl nor wget is on the host: a real run fails unless an earlier task installs one/);
+  assert.equal(planGetUrl({ ...gstate(true), noDownloader: true }, args).warnings, undefined, 'nothing to download: nothing to warn about');
   const hostile = { url: "http://127.0.0.1/a'b$(x)", dest: '/d', headers: { 'X-Token': `a"b'; rm -rf /` } };
   assert.equal(downloadCommand('curl', hostile, '/t').text, `curl -fsSL --max-time 10  -H 'X-Token: a"b'\\''; rm -rf /' -o /t -- 'http://127.0.0.1/a'\\''b$(x)'`);
   assert.equal(downloadCommand('wget', hostile, '/t').text, `wget -nv -T 10  '--header=X-Token: a"b'\\''; rm -rf /' -O /t -- 'http://127.0.0.1/a'\\''b$(x)'`);
