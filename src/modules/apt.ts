@@ -17,7 +17,7 @@ const schema = {
     pkg: { ...nameList, description: 'Alias of name.' },
     state: { type: 'string', enum: ['present', 'absent', 'latest'], default: 'present', description: 'present: installed (any version unless pinned); latest: the candidate version; absent: removed.' },
     update_cache: { type: 'boolean', default: false, description: 'Run apt-get update first. Without cache_valid_time, an update that is the task\'s only change counts as one only when apt fetched new package lists (as in Ansible), so `update_cache: true` alone is ok on the next run.' },
-    cache_valid_time: { type: 'integer', minimum: 0, description: 'Update the cache only when older than this many seconds (implies update_cache). The age is the mtime of /var/lib/apt/periodic/update-success-stamp, else of /var/lib/apt/lists; a host with no package lists counts as never updated.' },
+    cache_valid_time: { type: 'integer', minimum: 0, description: 'Update the cache only when older than this many seconds (implies update_cache). The age is the mtime of /var/lib/apt/periodic/update-success-stamp, else of /var/lib/apt/lists; a host with no package lists counts as never updated. Refreshing a cache older than that counts as a change (Ansible counts it only when the lists changed); the next run within the time is ok.' },
     install_recommends: { type: 'boolean', description: 'Install recommended packages too; unset: apt\'s own default.' },
     purge: { type: 'boolean', default: false, description: 'With absent/autoremove: remove configuration files too.' },
     autoremove: { type: 'boolean', default: false, description: 'Remove packages nothing depends on any more (only a change when there are some).' },
