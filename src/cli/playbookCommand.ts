@@ -8,7 +8,7 @@ import { EXIT } from '../run/options.js';
 import { findProjectConfig, loadProjectConfig } from './config.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { playbookProgram, toRunOptions, type CliFlags } from './options.js';
-import { promptSecret } from './prompt.js';
+import { promptLine, promptSecret } from './prompt.js';
 import { keyNeedsPassphrase } from '../connect/sshAuth.js';
 
 export interface Io {
@@ -61,6 +61,8 @@ export async function playbookCommand(argv: string[], version: string, io: Io): 
       options.privateKeyPassphrase = await promptSecret(`Enter passphrase for key '${options.privateKeyFile}': `);
     }
     if (flags.askBecomePass) options.becomePassword = await promptSecret('BECOME password: ');
+    // vars_prompt questions on a terminal; without one a prompt's default is used, or the run refuses up front
+    if (process.stdin.isTTY) options.prompt = (question, { secret }) => (secret ? promptSecret(question) : promptLine(question));
     const listeners: Array<{ listener: (e: RunEvent) => void; close(): void; clearStatus?(): void }> = [];
     listeners.push(
       flags.json

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import { OptionsError } from '../core/errors.js';
 
 /** Ask for a secret on the terminal without echoing it; refuses when there is no terminal (CI, pipes). */
@@ -27,4 +28,14 @@ export async function promptSecret(question: string): Promise<string> {
     };
     input.on('data', onData);
   });
+}
+
+/** Ask for a visible answer on the terminal (vars_prompt with private: false). */
+export async function promptLine(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }

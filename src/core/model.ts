@@ -122,6 +122,8 @@ export interface Play {
   vars: Vars;
   /** vars_files, loaded (later files win). */
   varsFiles: Vars;
+  /** vars_prompt: asked once before the run starts (never between plays, so no host is touched before an answer). */
+  varsPrompt?: VarPrompt[];
   become?: boolean;
   becomeUser?: string;
   gatherFacts: boolean;
@@ -182,6 +184,17 @@ export interface InventoryGroup {
 export interface VarsDirs {
   groupVars: Record<string, Vars>;
   hostVars: Record<string, Vars>;
+}
+
+export interface VarPrompt {
+  name: string;
+  prompt: string;
+  default?: string;
+  /** Not echoed (Ansible's default). */
+  private: boolean;
+  /** Asked twice; both answers must match. */
+  confirm: boolean;
+  pos: Position;
 }
 
 export interface Inventory {

@@ -5,7 +5,7 @@
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { SourceError, type Problem } from '../core/errors.js';
-import type { Block, Play, Playbook, Task, Vars } from '../core/model.js';
+import type { Block, Play, Playbook, Task, VarPrompt, Vars } from '../core/model.js';
 import type { Position } from '../core/position.js';
 import type { ModuleRegistry } from '../core/registry.js';
 import { importPlaybookSchema, playSchema } from '../schema/play.js';
@@ -143,6 +143,7 @@ function loadPlay(ctx: LoadContext, yaml: YamlFile, i: number, raw: Record<strin
   const list = (key: string) => loadTaskList(ctx, scope, raw[key], [i, key]);
 
   const varsFiles = loadVarsFiles(ctx, yaml, i, raw.vars_files);
+  const varsPrompt = loadVarsPrompt(ctx, yaml, i, raw.vars_prompt);
   const roles: Block[] = [];
   if (Array.isArray(raw.roles)) {
     raw.roles.forEach((entry, j) => {
@@ -170,6 +171,7 @@ function loadPlay(ctx: LoadContext, yaml: YamlFile, i: number, raw: Record<strin
     file: yaml.file,
     vars: isMapping(raw.vars) ? (raw.vars as Vars) : {},
     varsFiles,
+    ...(varsPrompt.length > 0 ? { varsPrompt } : {}),
     gatherFacts: typeof raw.gather_facts === 'boolean' ? raw.gather_facts : true,
     strategy: raw.strategy === 'free' ? 'free' : 'linear',
     anyErrorsFatal: raw.any_errors_fatal === true,
@@ -273,4 +275,25 @@ function checkNotify(ctx: LoadContext, play: Play): void {
   for (const { name, pos } of notifies) {
     if (!known.has(name) && !isTemplated(name)) ctx.add(pos, `notify: no handler is named or listens to "${name}"`, known.size > 0 ? `handlers: ${[...known].join(', ')}` : 'add it under handlers:');
   }
+}
+
+/** vars_prompt entries (the schema checked their shape); `encrypt` needs passlib in Ansible and is refused here. */
+function loadVarsPrompt(ctx: LoadContext, yaml: YamlFile, i: number, value: unknown): VarPrompt[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: unknown, j): VarPrompt[] => {
+    if (!isMapping(entry) || typeof entry.name !== 'string') return [];
+    const pos = yaml.valuePos([i, 'vars_prompt', j]);
+    if (entry.encrypt !== undefined) {
+      ctx.add(yaml.keyPos([i, 'vars_prompt', j, 'encrypt']), `vars_prompt "${entry.name}": encrypt is not supported`, 'hash the value with a template helper or outside the run, and pass it with -e');
+      return [];
+    }
+    return [{
+      name: entry.name,
+      prompt: typeof entry.prompt === 'string' ? entry.prompt : entry.name,
+      ...(entry.default !== undefined && entry.default !== null ? { default: String(entry.default) } : {}),
+      private: entry.private !== false,
+      confirm: entry.confirm === true,
+      pos,
+    }];
+  });
 }

@@ -3,6 +3,7 @@ import type { HostStats, RunListener } from '../core/events.js';
 import type { Vars } from '../core/model.js';
 import type { Connection } from '../core/connection.js';
 import type { RunExitCode } from '../core/exitCodes.js';
+import type { PromptFn } from './varsPrompt.js';
 
 export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
 
@@ -54,6 +55,8 @@ export interface RunPlaybookOptions {
   connect?: (host: string, vars: Vars) => Promise<Connection>;
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
+  /** Asks vars_prompt questions (the CLI's terminal); without it a prompt's default is used, or the run refuses. */
+  prompt?: PromptFn;
 }
 
 export interface TaskRecord {

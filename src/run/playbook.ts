@@ -22,6 +22,7 @@ import { exitCodeFromStats } from '../core/exitCodes.js';
 import { hostPattern, runPlay } from './play.js';
 import { startAtTaskExists } from './nodes.js';
 import { connectOptionsFrom, labGuard } from './connectOptions.js';
+import { answerVarsPrompts } from './varsPrompt.js';
 
 /** run-playbook's own roles/, the last place a role is looked for. */
 export const bundledRolesDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../roles');
@@ -100,7 +101,9 @@ export async function loadAll(options: RunPlaybookOptions): Promise<Loaded> {
  */
 export async function runPlaybook(options: RunPlaybookOptions, loaded?: Loaded): Promise<RunResult> {
   const started = Date.now();
-  const { playbook, inventory, registry, templates } = loaded ?? (await loadAll(options));
+  const all = loaded ?? (await loadAll(options));
+  const { inventory, registry, templates } = all;
+  const playbook = { ...all.playbook, plays: await answerVarsPrompts(all.playbook.plays, (options.extraVars ?? {}) as Vars, options.prompt) };
   // As ansible-playbook's "No matching task" — but before any host is touched, not after a run that did nothing.
   if (options.startAtTask !== undefined && !startAtTaskExists(playbook.plays, options.startAtTask)) {
     throw new OptionsError(`--start-at-task "${options.startAtTask}" matches no task of the playbook (a task name, \`role : name\`, or a pattern such as "install*")`);
