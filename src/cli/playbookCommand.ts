@@ -6,6 +6,7 @@ import { colorEnabled, createHumanReporter, createJsonReporter, createProfileRep
 import { loadAll, runPlaybook } from '../run/playbook.js';
 import { EXIT } from '../run/options.js';
 import { findProjectConfig, loadProjectConfig } from './config.js';
+import { findAnsibleCfg, loadAnsibleCfg } from './ansibleCfg.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { playbookProgram, toRunOptions, type CliFlags } from './options.js';
 import { promptLine, promptSecret } from './prompt.js';
@@ -44,7 +45,9 @@ export async function playbookCommand(argv: string[], version: string, io: Io): 
   const color = colorEnabled({ isTTY: io.stdoutTty }, io.env);
   try {
     const configFile = findProjectConfig(io.cwd);
-    const config = configFile ? loadProjectConfig(configFile) : undefined;
+    // run-playbook.yml wins; an Ansible repository without one is read through its own ansible.cfg
+    const ansibleCfg = configFile ? undefined : findAnsibleCfg(io.cwd, io.env);
+    const config = configFile ? loadProjectConfig(configFile) : ansibleCfg ? loadAnsibleCfg(ansibleCfg) : undefined;
     const options = toRunOptions(playbooks, flags, config, io.cwd);
     const loaded = await loadAll(options);
     if (flags.syntaxCheck || flags.listHosts || flags.listTasks || flags.listTags) {
