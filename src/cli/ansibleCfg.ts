@@ -5,7 +5,7 @@
  * (ANSIBLE_CONFIG, else ./ansible.cfg) is read, never ~/.ansible.cfg or /etc/ansible: a machine-wide Ansible
  * setting must not change what run-playbook does behind the user's back. Other keys are ignored.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { SourceError, type Problem } from '../core/errors.js';
@@ -13,10 +13,16 @@ import type { ProjectConfig } from './config.js';
 
 export function findAnsibleCfg(cwd: string, env: NodeJS.ProcessEnv): string | undefined {
   const fromEnv = env.ANSIBLE_CONFIG;
-  if (fromEnv) return resolve(cwd, fromEnv);
+  if (fromEnv) {
+    // Ansible takes a folder here too and reads the ansible.cfg inside it.
+    const named = resolve(cwd, fromEnv);
+    return isDirectory(named) ? join(named, 'ansible.cfg') : named;
+  }
   const local = join(cwd, 'ansible.cfg');
   return existsSync(local) ? local : undefined;
 }
+
+const isDirectory = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
 const TRUE = new Set(['true', 'yes', 'on', '1', 't', 'y']);
 const FALSE = new Set(['false', 'no', 'off', '0', 'f', 'n']);
@@ -46,7 +52,9 @@ export function loadAnsibleCfg(file: string): ProjectConfig {
     if (section !== 'defaults' || !kv) return;
     const [, key, rawValue] = kv as unknown as [string, string, string];
     const value = rawValue.replace(/\s+[#;].*$/, '').replace(/^(['"])(.*)\1$/, '$2');
-    const at = (message: string): void => void problems.push({ file, line: index + 1, col: raw.indexOf(rawValue) + 1, message });
+    // The value ends the trimmed line; raw.indexOf(rawValue) would find it inside the key (`forks = or`).
+    const valueCol = raw.length - raw.trimStart().length + line.length - rawValue.length + 1;
+    const at = (message: string): void => void problems.push({ file, line: index + 1, col: valueCol, message });
     const count = (what: string): number | undefined => {
       const n = Number(value);
       if (Number.isInteger(n) && n >= 1) return n;

@@ -109,7 +109,7 @@ async function inventoryFiles(dir: string): Promise<string[]> {
 async function parseInventoryFile(file: string): Promise<{ decls: InventoryDecls; problems: Problem[] }> {
   const decoded = decodeSource(await readFile(file), file);
   if ('problem' in decoded) return { decls: { file, groups: [], references: [] }, problems: [decoded.problem] };
-  const text = decoded.text.replace(/^\uFEFF/, '');
+  const text = decoded.text;
   const info = await stat(file);
   if ((info.mode & 0o111) !== 0 && text.startsWith('#!')) {
     return {

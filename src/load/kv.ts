@@ -61,15 +61,6 @@ export function splitArgs(text: string): SplitResult {
   return { ok: true, tokens, breaks };
 }
 
-/** Strip one pair of matching outer quotes; inside double quotes, \" and \\ are escapes. */
-export function unquote(value: string): string {
-  if (value.length >= 2 && value[0] === value[value.length - 1] && (value[0] === '"' || value[0] === "'")) {
-    const inner = value.slice(1, -1);
-    return value[0] === '"' ? inner.replace(/\\(["\\])/g, '$1') : inner;
-  }
-  return value;
-}
-
 const KV = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
 
 const SINGLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };

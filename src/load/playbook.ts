@@ -157,7 +157,7 @@ function loadPlay(ctx: LoadContext, yaml: YamlFile, i: number, raw: Record<strin
   const ownHandlers = loadHandlerList(ctx, scope, raw.handlers, [i, 'handlers']);
   if (hostsText === undefined) return undefined;
   // Ansible refuses this too ("Hosts list cannot be empty"); an empty pattern would otherwise match no host silently.
-  if (hostsText.trim() === '' || (Array.isArray(raw.hosts) && raw.hosts.length === 0)) {
+  if (hostsText.trim() === '') {
     ctx.add(yaml.valuePos([i, 'hosts']), `hosts on ${subject} is empty`, 'name a host pattern, e.g. hosts: all');
     return undefined;
   }

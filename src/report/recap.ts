@@ -43,6 +43,8 @@ export function recapFromEvents(events: RunEvent[]): Record<string, HostStats> {
         if (r.ignored) {
           s.ok++;
           s.ignored++;
+          // as the executor (stats.ts countResult): an ignored failure that changed the host counts as changed
+          if (r.data.changed === true) s.changed++;
         } else s.failed++;
         break;
       case 'unreachable':

@@ -185,11 +185,13 @@ function reportInclude(pc: PlayContext, inc: Include, scope: Scope, hosts: HostS
     if (inc.what === 'role') continue;
     if (inc.loop !== undefined) {
       const label = inc.loopControl?.label;
-      for (const item of items) {
+      const indexVar = inc.loopControl?.indexVar;
+      for (const [index, item] of items.entries()) {
         countResult(host, 'ok', false);
-        const itemVars = { ...hostVars(pc, host, scope), [loopVar]: item };
-        const shown = label ? run.templates.renderString(label, itemVars, inc.pos) : typeof item === 'string' ? item : JSON.stringify(item);
-        run.emit({ type: 'host:item', time: Date.now(), task: ref, host: host.name, item: shown, result: included, durationMs: 0, noLog: false });
+        // the same names the included tasks see, so a label may use index_var too
+        const itemVars = { ...hostVars(pc, host, scope), [loopVar]: item, ...(indexVar ? { [indexVar]: index } : {}) };
+        const itemLabel = label ? run.templates.renderString(label, itemVars, inc.pos) : typeof item === 'string' ? item : JSON.stringify(item);
+        run.emit({ type: 'host:item', time: Date.now(), task: ref, host: host.name, item: itemLabel, result: included, durationMs: 0, noLog: false });
       }
     } else countResult(host, 'ok', false);
     emitResult(host, included);

@@ -47,9 +47,8 @@ export async function runTask(pc: PlayContext, task: Task, parent: Scope, hosts:
   const lost = targets.filter((h) => h.status === 'failed' || h.status === 'unreachable').map((h) => h.name);
   if (fatal && !scope.rescuable && !pc.fatal && lost.length > 0) {
     pc.ended = pc.fatal = true;
-    const failed = lost;
     // Ansible prints NO MORE HOSTS LEFT here; say why the hosts that did not fail stop too.
-    pc.run.emit({ type: 'warning', time: Date.now(), message: `any_errors_fatal: ${failed.join(', ')} failed: the play ends for every host and no later play runs` });
+    pc.run.emit({ type: 'warning', time: Date.now(), message: `any_errors_fatal: ${lost.join(', ')} failed: the play ends for every host and no later play runs` });
   }
 }
 

@@ -74,7 +74,6 @@ function permBits(perms: string, who: string, mode: number, isDirectory: boolean
   return (rwx << shift) | special;
 }
 
-/** 0o644 → '0644' (Ansible's result format). */
 /**
  * The operand that makes chmod set exactly this mode. GNU chmod keeps a directory's setuid/setgid bits for a
  * 4-digit mode (a folder inside a setgid one such as Debian's /etc/redis would then never match `mode: "0750"`);
@@ -84,6 +83,7 @@ export function chmodOperand(mode: number): string {
   return '0' + (mode & 0o7777).toString(8).padStart(4, '0');
 }
 
+/** 0o644 → '0644' (Ansible's result format). */
 export function formatMode(mode: number): string {
   return '0' + (mode & 0o7777).toString(8).padStart(3, '0');
 }

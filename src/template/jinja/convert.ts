@@ -132,8 +132,11 @@ function binary(helper: string, left: Token[], right: Token[]): string | null {
   return a && b ? `(${helper} ${a} ${b})` : null;
 }
 
-/** Jinja's binding order, loosest first; operators of one level associate to the left. */
-const ARITHMETIC_LEVELS = [['~'], ['+', '-'], ['*', '/', '%']];
+/**
+ * Jinja's binding order, loosest first; operators of one level associate to the left. `~` sits between `+`/`-`
+ * and `*` (its parser's parse_math1 → parse_concat → parse_math2), so `a + b ~ c` is `a + (b ~ c)`.
+ */
+const ARITHMETIC_LEVELS = [['+', '-'], ['~'], ['*', '/', '%']];
 
 function convertArithmetic(tokens: Token[]): string | null {
   for (const level of ARITHMETIC_LEVELS) {
@@ -179,8 +182,11 @@ const PYTHON_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"',
  * backslash literally except before its own quote, so Jinja's '\\d' (the regex \d) must become "\d",
  * not JSON's "\\d".
  */
-export function handlebarsString(raw: string): string {
+function handlebarsString(raw: string): string | null {
   const value = raw.replace(/\\(.)/gs, (whole, c: string) => own(PYTHON_ESCAPES, c) ?? whole);
+  // A backslash before the closing quote reads as an escaped quote: `"\\" "/"` lexes as one string. Handlebars
+  // has no spelling for such a literal, so no hint rather than one that does not parse.
+  if (value.endsWith('\\')) return null;
   return value.includes('"') && !value.includes("'") ? `'${value}'` : `"${value.replace(/"/g, '\\"')}"`;
 }
 
@@ -209,7 +215,11 @@ function subscripts(base: string, rest: Token[]): string | null {
     if (key.kind === 'str' && isPath) path += /^[A-Za-z_][\w-]*$/.test(key.text) ? `.${key.text}` : `.[${key.text}]`;
     else if (key.kind === 'word' && /^\d+$/.test(key.text) && isPath) path += `.[${key.text}]`;
     else if (key.kind === 'word' && key.text === '-1') path = `(last ${path})`;
-    else if (key.kind === 'str') path = `(lookup ${path} ${handlebarsString(key.text)})`;
+    else if (key.kind === 'str') {
+      const name = handlebarsString(key.text);
+      if (name === null) return null;
+      path = `(lookup ${path} ${name})`;
+    }
     else if (key.kind === 'word') path = `(lookup ${path} ${key.text})`;
     else return null;
     i += 3;

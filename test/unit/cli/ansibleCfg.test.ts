@@ -21,6 +21,8 @@ test("an Ansible repository's ansible.cfg [defaults] are read, paths relative to
   ].join('\n'));
   assert.equal(findAnsibleCfg(dir, {}), join(dir, 'ansible.cfg'));
   assert.equal(findAnsibleCfg(dir, { ANSIBLE_CONFIG: 'other.cfg' }), join(dir, 'other.cfg'), 'ANSIBLE_CONFIG wins');
+  mkdirSync(join(dir, 'cfgdir'));
+  assert.equal(findAnsibleCfg(dir, { ANSIBLE_CONFIG: 'cfgdir' }), join(dir, 'cfgdir', 'ansible.cfg'), 'a folder holds the ansible.cfg');
   assert.deepEqual(loadAnsibleCfg(join(dir, 'ansible.cfg')), {
     file: join(dir, 'ansible.cfg'),
     inventory: [join(dir, 'hosts.ini'), join(dir, 'more')],
@@ -34,10 +36,11 @@ test("an Ansible repository's ansible.cfg [defaults] are read, paths relative to
 
 test('a bad value in ansible.cfg is invalid input at its line and column', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rp-cfg-'));
-  writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\nforks = many\nhost_key_checking = maybe\n');
+  // `or` also occurs inside the key "forks": the column is the value's, not the first occurrence's
+  writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\nforks = many\nhost_key_checking = maybe\n  forks = or\ntimeout=\n');
   assert.throws(() => loadAnsibleCfg(join(dir, 'ansible.cfg')), (e: unknown) => {
     assert.ok(e instanceof SourceError);
-    assert.deepEqual(e.problems.map((p) => `${p.line}:${p.col}`), ['2:9', '3:21']);
+    assert.deepEqual(e.problems.map((p) => `${p.line}:${p.col}`), ['2:9', '3:21', '4:11', '5:9']);
     return true;
   });
 });

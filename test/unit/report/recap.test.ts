@@ -45,6 +45,12 @@ test('without run:end, stats are counted from results as Ansible counts them', (
   });
 });
 
+test('without run:end, an ignored failure that changed the host counts as changed, as the executor counts it', () => {
+  const t = task('x');
+  const s = recapFromEvents([result(t, 'a', failed('rc 1', { changed: true }, true)), result(t, 'a', failed('rc 1', { changed: false }, true))]);
+  assert.deepEqual(s, { a: stats({ ok: 2, changed: 1, ignored: 2 }) });
+});
+
 test('run:end stats win over counting (only the executor knows what a rescue absorbed)', () => {
   const t = task('x');
   const s = recapFromEvents([result(t, 'a', failed('e')), runEnd({ a: stats({ ok: 2, rescued: 1 }) })]);

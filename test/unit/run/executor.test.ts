@@ -417,6 +417,28 @@ test('the included: line names the included file, also with apply: and for an em
   assert.deepEqual(shown, [join(dir, 'fw.yml'), join(dir, 'empty.yml')]);
 });
 
+test('an include loop label may use index_var, as the included tasks can', async () => {
+  // Regression: the included: line rendered loop_control.label without index_var, so the run failed on it.
+  const dir = project({
+    'inventory.yml': inventory('a'),
+    'step.yml': '- name: step\n  command: "true"\n',
+    'site.yml': pb(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - include_tasks: step.yml
+      loop: [one, two]
+      loop_control:
+        index_var: idx
+        label: "{{ idx }}-{{ item }}"
+`),
+  });
+  const { result, events } = await run(dir);
+  assert.equal(result.exitCode, 0, JSON.stringify(result.tasks));
+  const labels = events.flatMap((e) => (e.type === 'host:item' && e.task.module === 'include_tasks' ? [e.item] : []));
+  assert.deepEqual(labels, ['0-one', '1-two']);
+});
+
 test('an abort signal stops starting tasks and exits 99', async () => {
   const dir = project({
     'inventory.yml': inventory('a'),

@@ -165,4 +165,12 @@ test('hints follow Jinja precedence, Python string escapes, result tests, and re
   );
   assert.equal(engine.render('{{lookup (lookup hv item) "ansible_host"}}', data, pos), '10.1.1.1');
   assert.match(one('{{ n // 2 }}').message, /Jinja operator "\/\/" is not Handlebars/);
+  // Jinja's `~` binds tighter than `+`/`-` and looser than `*`: a + (b ~ c), (a ~ b) - c, a ~ (b * c).
+  assert.equal(engine.check('{{ a + b ~ c }}', pos)[0]!.hint, 'write {{add a (concat b c)}}');
+  assert.equal(engine.check('{{ a ~ b - c }}', pos)[0]!.hint, 'write {{sub (concat a b) c}}');
+  assert.equal(engine.check('{{ a ~ b * c }}', pos)[0]!.hint, 'write {{concat a (mul b c)}}');
+  // A string ending in a backslash has no Handlebars spelling ("\\" "/" lexes as one string): no hint, not a broken one.
+  const backslash = engine.check(`{{ p | regex_replace('\\\\\\\\', '/') }}`, pos);
+  assert.equal(backslash.length, 1);
+  assert.ok(!backslash[0]!.hint?.startsWith('write {{'), backslash[0]!.hint);
 });
