@@ -5,6 +5,7 @@
  * ControlPersist, ServerAliveInterval…) have no meaning for one long-lived connection and are ignored.
  */
 import { OptionsError } from '../core/errors.js';
+import { splitWords } from '../core/shellWords.js';
 import type { HostKeyChecking } from './hostKeyCheck.js';
 import { expandTilde } from './sshConfig.js';
 
@@ -24,37 +25,12 @@ const SSH_FLAGS_WITH_VALUE = new Set('BbcDEeFIiJLlmOoPpQRSWw'.split(''));
 
 /** Split a command line as a POSIX shell would (quotes and backslashes), without expanding anything. */
 export function splitShellWords(text: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quote === "'") {
-      if (c === "'") quote = null;
-      else current += c;
-    } else if (quote === '"') {
-      if (c === '"') quote = null;
-      else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1] as string)) current += text[++i];
-      else current += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < text.length) {
-      current += text[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
+  try {
+    return splitWords(text);
+  } catch (e) {
+    const quote = /unterminated (.)/.exec((e as Error).message)?.[1] ?? '"';
+    throw new OptionsError(`unbalanced ${quote} quote in ssh arguments: ${text}`);
   }
-  if (quote) throw new OptionsError(`unbalanced ${quote} quote in ssh arguments: ${text}`);
-  if (inWord) words.push(current);
-  return words;
 }
 
 interface Parsed {

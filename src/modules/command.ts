@@ -3,7 +3,7 @@ import { ModuleError } from '../core/errors.js';
 import { defineModule, type Plan, type ModuleContext, type FromSchema } from '../core/registry.js';
 import { sh } from '../core/sh.js';
 import { planGuarded, readGuards, runForResult, type Guards, type GuardState, commandReturns } from './support/runCommand.js';
-import { splitWords } from './support/words.js';
+import { splitWords } from '../core/shellWords.js';
 
 const schema = {
   type: 'object',

@@ -1,6 +1,6 @@
 import { defineModule, type FromSchema, type ModuleContext, type Plan } from '../core/registry.js';
 import { withRedis, RedisUnreachable, reveal } from './redis/connect.js';
-import { portArg, passwordArg, hostArg, usernameArg, loginArgs, redisTarget, notRunningYet, type RedisTarget } from './redis/args.js';
+import { redisTarget, notRunningYet, redisLoginArgs, type RedisTarget } from './redis/args.js';
 import { ModuleError } from '../core/errors.js';
 
 const schema = {
@@ -12,11 +12,7 @@ const schema = {
       description: 'The command: a list of words (safe for arguments with spaces), or a string split on spaces.',
       anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string' }, minItems: 1 }],
     },
-    host: hostArg,
-    port: portArg,
-    password: passwordArg,
-    username: usernameArg,
-    ...loginArgs,
+    ...redisLoginArgs,
     read_only: {
       type: 'boolean',
       description: 'Whether the command only reads: a reading command runs under --check, any other is a change and is skipped under --check. Default: by the command\'s name. Known reading commands: INFO, GET, CONFIG GET, ROLE, SENTINEL MASTER, ….',

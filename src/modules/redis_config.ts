@@ -2,7 +2,7 @@ import { defineModule, type FromSchema, type ModuleContext, type Plan, type Chan
 import { ModuleError } from '../core/errors.js';
 import { withRedis, RedisUnreachable } from './redis/connect.js';
 import { pairsToRecord } from './redis/info.js';
-import { portArg, passwordArg, hostArg, usernameArg, loginArgs, redisTarget } from './redis/args.js';
+import { redisTarget, redisLoginArgs } from './redis/args.js';
 import {
   normaliseSetting, settingText, IMMUTABLE_SETTINGS, isSecretSetting, isImmutableError, type SettingValue,
 } from './redis/configValues.js';
@@ -17,11 +17,7 @@ const schema = {
       description: 'Setting name → wanted value (`maxmemory: 100mb`, `appendonly: true`, `save: "3600 1 300 100"`).',
       additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
     },
-    host: hostArg,
-    port: portArg,
-    password: passwordArg,
-    username: usernameArg,
-    ...loginArgs,
+    ...redisLoginArgs,
     rewrite: { type: 'boolean', default: true, description: 'Persist what was set with one CONFIG REWRITE, so a restart keeps it.' },
   },
 } as const;

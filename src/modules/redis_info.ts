@@ -1,17 +1,13 @@
 import { defineModule } from '../core/registry.js';
 import { withRedis, RedisUnreachable } from './redis/connect.js';
 import { replicationInfo, parseInfo, flattenInfo, type ReplicationInfo } from './redis/info.js';
-import { portArg, passwordArg, hostArg, usernameArg, loginArgs, redisTarget, notRunningYet } from './redis/args.js';
+import { redisTarget, notRunningYet, redisLoginArgs } from './redis/args.js';
 
 const schema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    host: hostArg,
-    port: portArg,
-    password: passwordArg,
-    username: usernameArg,
-    ...loginArgs,
+    ...redisLoginArgs,
   },
 } as const;
 

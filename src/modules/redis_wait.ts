@@ -3,7 +3,7 @@ import { ModuleError } from '../core/errors.js';
 import { openRedis, RedisUnreachable, type RedisSession } from './redis/connect.js';
 import { replicationInfo, sentinelMaster } from './redis/info.js';
 import { pendingConditions, needsRedis, type Observed } from './redis/waitConditions.js';
-import { portArg, passwordArg, hostArg, usernameArg, loginArgs, redisTarget, sentinelHostArg, sentinelPortArg, sentinelPasswordArg, masterNameArg, notRunningYet } from './redis/args.js';
+import { redisTarget, sentinelHostArg, sentinelPortArg, sentinelPasswordArg, masterNameArg, notRunningYet, redisLoginArgs } from './redis/args.js';
 import { sleep } from './system/remote.js';
 import { isUnknownMaster } from './sentinel_info.js';
 
@@ -11,11 +11,7 @@ const schema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    host: hostArg,
-    port: portArg,
-    password: passwordArg,
-    username: usernameArg,
-    ...loginArgs,
+    ...redisLoginArgs,
     replicas_online: { type: 'integer', minimum: 0, description: 'Wait until the master has at least this many replicas in state online.' },
     in_sync: { type: 'boolean', description: 'Master: every replica online and within max_lag bytes of the master\'s offset. Replica: link up, no full sync running.' },
     max_lag: { type: 'integer', minimum: 0, default: 0, description: 'Bytes a replica may be behind for in_sync.' },

@@ -9,9 +9,10 @@ import { newHostState, type HostState } from './hostState.js';
 import { runNodes } from './nodes.js';
 import { serialBatches } from './batches.js';
 import { rootScope, type Scope } from './scope.js';
-import { createTemplateEngine } from '../template/index.js';
+import { createTemplateEngine, type TemplateEngine } from '../template/index.js';
 
-const hostTemplates = createTemplateEngine();
+/** Made on the first templated `hosts:` only: most playbooks have none, and start-up should not pay for it. */
+let hostTemplates: TemplateEngine | undefined;
 
 /**
  * The play's host pattern. `hosts: "{{ target }}"` is rendered as Ansible does, before any host is known: with
@@ -19,6 +20,7 @@ const hostTemplates = createTemplateEngine();
  */
 export function hostPattern(play: Play, extraVars: Vars | undefined): string {
   if (!play.hosts.includes('{{')) return play.hosts;
+  hostTemplates ??= createTemplateEngine();
   const rendered = hostTemplates.render(play.hosts, { ...play.vars, ...play.varsFiles, ...(extraVars ?? {}) }, play.hostsPos ?? play.pos);
   return Array.isArray(rendered) ? rendered.map(String).join(':') : String(rendered);
 }

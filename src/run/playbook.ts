@@ -70,6 +70,8 @@ export interface Loaded {
   registry: ModuleRegistry;
   /** The engine that checked every template at load time: its compiled templates serve the run too. */
   templates: TemplateEngine;
+  /** What matching --limit had to say (a name that matched nothing, an index past the end), shown when the run starts. */
+  limitWarnings?: string[];
 }
 
 /** Load and validate everything (playbooks, roles, templates, inventory) before a single host is contacted. */
@@ -86,13 +88,12 @@ export async function loadAll(options: RunPlaybookOptions): Promise<Loaded> {
     loadPlaybook(files, { registry, templates, cwd, rolesPath, bundledRolesDir }),
     loadInventory(inventorySources(options), { cwd }),
   ]);
-  if (options.limit) {
-    // As ansible-playbook: a --limit that leaves no host to target is an error before any host is contacted
-    // (a typo in a CI job's --limit must not pass as a run that did nothing).
-    const { hosts, warnings } = matchHostsWithWarnings(inventory, options.limit, { cwd });
-    if (hosts.length === 0) throw new OptionsError(`--limit "${options.limit}" matches no host of the inventory${warnings.length > 0 ? ` (${warnings.join('; ')})` : ''}`);
-  }
-  return { playbook, inventory, registry, templates };
+  if (!options.limit) return { playbook, inventory, registry, templates };
+  // As ansible-playbook: a --limit that leaves no host to target is an error before any host is contacted
+  // (a typo in a CI job's --limit must not pass as a run that did nothing).
+  const { hosts, warnings } = matchHostsWithWarnings(inventory, options.limit, { cwd });
+  if (hosts.length === 0) throw new OptionsError(`--limit "${options.limit}" matches no host of the inventory${warnings.length > 0 ? ` (${warnings.join('; ')})` : ''}`);
+  return { playbook, inventory, registry, templates, limitWarnings: warnings };
 }
 
 /**
@@ -133,7 +134,7 @@ export async function runPlaybook(options: RunPlaybookOptions, loaded?: Loaded):
   // A templated `hosts:` with an undefined name is invalid input: found before the first play touches a host.
   for (const play of playbook.plays) hostPattern(play, run.extraVars);
   emit({ type: 'run:start', time: started, playbook: playbook.file, check: run.check });
-  if (options.limit) for (const message of matchHostsWithWarnings(inventory, options.limit, { cwd: options.cwd ?? process.cwd() }).warnings) emit({ type: 'warning', time: Date.now(), message: `--limit: ${message}` });
+  for (const message of all.limitWarnings ?? []) emit({ type: 'warning', time: Date.now(), message: `--limit: ${message}` });
   try {
     for (const [index, play] of playbook.plays.entries()) {
       if (run.stopping()) break;

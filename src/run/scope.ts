@@ -1,27 +1,21 @@
-import type { Condition, NodeCommon, RoleInstance, Vars } from '../core/model.js';
+import type { Condition, NodeCommon, Vars } from '../core/model.js';
+
+/** The task keywords a node takes from around it unless it sets its own: the same names and types as on the node. */
+type InheritedKeywords = Pick<
+  NodeCommon,
+  'role' | 'become' | 'becomeUser' | 'ignoreErrors' | 'ignoreUnreachable' | 'noLog' | 'checkMode' | 'diff' | 'delegateTo' | 'runOnce' | 'throttle' | 'anyErrorsFatal'
+>;
 
 /**
  * What a node inherits from the blocks, includes, roles and play around it. Built while walking the task tree;
  * a child's value wins over its parent's, conditions and tags accumulate.
  */
-export interface Scope {
+export interface Scope extends InheritedKeywords {
   when: Condition[];
   tags: string[];
   blockVars: Vars;
   includeParams: Vars;
-  role?: RoleInstance;
-  become?: boolean;
-  becomeUser?: string;
   environment: Vars;
-  ignoreErrors?: boolean;
-  ignoreUnreachable?: boolean;
-  noLog?: boolean | string;
-  checkMode?: boolean;
-  diff?: boolean;
-  delegateTo?: string;
-  runOnce?: boolean;
-  throttle?: number | string;
-  anyErrorsFatal?: boolean;
   /** Names of enclosing blocks/includes, for task ids. */
   path: string;
   /** Inside a block that has a rescue: failures wait for it before counting. */

@@ -13,6 +13,7 @@ import { createLimit } from './limit.js';
 import { createOutputDecoder } from './outputDecoder.js';
 import { countResult, recordFailure } from './stats.js';
 import { tagsSelected } from './tags.js';
+import { isLocalHost } from '../connect/index.js';
 
 interface ItemOutcome extends Outcome {
   item?: unknown;
@@ -206,7 +207,7 @@ async function runItem(pc: PlayContext, task: Task, scope: Scope, host: HostStat
   const diff = scope.diff ?? run.diff;
   const become = resolveBecome(pc, scope, vars);
   const env = Object.fromEntries(Object.entries(templates.render(scope.environment, vars, task.pos) as Vars).map(([k, v]) => [k, String(v)]));
-  const local = targetVars.ansible_connection === 'local' || (target === 'localhost' && targetVars.ansible_connection === undefined);
+  const local = isLocalHost(target, targetVars);
   const retries = task.until.length > 0 ? Number(templates.render(task.retries ?? 3, vars, task.pos)) : 0;
   const delay = Number(templates.render(task.delay ?? 5, vars, task.pos));
   let outcome: ItemOutcome | undefined;

@@ -24,6 +24,15 @@ export const loginArgs = {
   login_user: { ...usernameArg, description: 'Ansible\'s name for username.' },
 } as const;
 
+/** The arguments that say which Redis to log in to, in our spelling and Ansible's: one block for every Redis module. */
+export const redisLoginArgs = {
+  host: hostArg,
+  port: portArg,
+  password: passwordArg,
+  username: usernameArg,
+  ...loginArgs,
+} as const;
+
 /** Where and how to log in to a Redis or a Sentinel on the host. */
 export interface RedisTarget {
   host: string;

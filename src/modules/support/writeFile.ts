@@ -4,7 +4,7 @@ import { ModuleError } from '../../core/errors.js';
 import type { ModuleContext } from '../../core/registry.js';
 import { sh, type Command } from '../../core/sh.js';
 import { runChecked, type FileState } from './fileState.js';
-import { splitWords } from './words.js';
+import { splitWords } from '../../core/shellWords.js';
 
 export interface WriteOptions {
   mode?: number | undefined;

@@ -7,7 +7,7 @@ import { ModuleError } from '../../../src/core/errors.js';
 import command from '../../../src/modules/command.js';
 import shell from '../../../src/modules/shell.js';
 import make, { makeCommand, paramWords, planMake } from '../../../src/modules/make.js';
-import { splitWords } from '../../../src/modules/support/words.js';
+import { splitWords } from '../../../src/core/shellWords.js';
 import { guardDecision, planGuarded } from '../../../src/modules/support/runCommand.js';
 import { FakeConnection, LocalShellConnection, makeContext, runModule } from './fakeConnection.js';
 

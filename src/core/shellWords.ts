@@ -1,5 +1,5 @@
 /**
- * Shell-like word splitting for `command`'s free form: quotes group, backslash escapes, but nothing expands
+ * Shell-like word splitting (command's free form, ssh arguments): quotes group, backslash escapes, but nothing expands
  * ($HOME, globs and ; stay literal), as Ansible's shlex.split does.
  */
 export function splitWords(text: string): string[] {
